@@ -1,0 +1,49 @@
+/**
+ * The text grammar shared by the console, Slack and button actions:
+ * `/quest create "Write report" difficulty:hard estimate:1h30m`.
+ */
+
+export interface Token {
+  value: string;
+  /** Set for `name:value` tokens. */
+  name?: string;
+  quoted: boolean;
+}
+
+const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’' };
+
+/** Splits text into tokens, honouring quotes (also after `name:`). */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) break;
+    let name: string | undefined;
+    const named = /^([a-z][a-z0-9_-]*):(?!\/\/)/i.exec(text.slice(i));
+    if (named) {
+      name = named[1]!.toLowerCase().replace(/-/g, '_');
+      i += named[0].length;
+    }
+    const open = text[i];
+    if (open !== undefined && QUOTES[open]) {
+      const close = QUOTES[open]!;
+      const end = text.indexOf(close, i + 1);
+      if (end !== -1) {
+        tokens.push({ value: text.slice(i + 1, end), name, quoted: true });
+        i = end + 1;
+        continue;
+      }
+    }
+    let end = i;
+    while (end < text.length && !/\s/.test(text[end]!)) end++;
+    tokens.push({ value: text.slice(i, end), name, quoted: false });
+    i = end;
+  }
+  return tokens;
+}
+
+/** Rebuilds a command line value, quoting when needed. */
+export function quoteArg(value: string): string {
+  return /[\s"']/.test(value) || value === '' ? `"${value.replace(/"/g, '”')}"` : value;
+}

@@ -1,0 +1,195 @@
+import { UnknownCommandError, ValidationError } from './errors.js';
+import { tokenize, type Token } from './grammar.js';
+import { describeOptionType, parseOption, type AnyOption } from './options.js';
+import type { CommandSpec, SubcommandSpec } from './spec.js';
+
+export interface ResolvedCommand {
+  command: CommandSpec;
+  subName?: string;
+  sub: SubcommandSpec<any>;
+  usage: string;
+}
+
+/** The explicit list of commands, and the one way to look them up and parse their arguments. */
+export class CommandRegistry {
+  private readonly byName = new Map<string, CommandSpec>();
+
+  constructor(readonly commands: readonly CommandSpec[]) {
+    for (const command of commands) this.byName.set(command.name, command);
+  }
+
+  get(name: string): CommandSpec | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+
+  /** Finds the subcommand; unknown names answer with the usage of the closest match. */
+  resolve(commandName: string, subName?: string): ResolvedCommand {
+    const command = this.get(commandName);
+    if (!command) {
+      const guess = closest(commandName, [...this.byName.keys()]);
+      const hint = guess ? ` Did you mean \`/${guess}\`?` : '';
+      throw new UnknownCommandError(`Unknown command \`/${commandName}\`.${hint}`, guess ? this.commandUsage(this.byName.get(guess)!) : undefined);
+    }
+    if (command.root) return { command, sub: command.root, usage: usageLine(command) };
+    const subs = command.subcommands!;
+    const name = subName?.toLowerCase();
+    if (!name || !subs[name]) {
+      const guess = name ? closest(name, Object.keys(subs)) : undefined;
+      const message = name
+        ? `Unknown subcommand \`/${command.name} ${name}\`.${guess ? ` Did you mean \`/${command.name} ${guess}\`?` : ''}`
+        : `\`/${command.name}\` needs a subcommand: ${Object.keys(subs).join(', ')}.`;
+      throw new UnknownCommandError(message, guess ? usageLine(command, guess) : this.commandUsage(command));
+    }
+    return { command, subName: name, sub: subs[name]!, usage: usageLine(command, name) };
+  }
+
+  /** Parses text-grammar input (`create "Title" difficulty:hard`) into a subcommand and raw args. */
+  parseText(commandName: string, text: string): { resolved: ResolvedCommand; raw: Record<string, unknown> } {
+    const command = this.get(commandName);
+    let tokens = tokenize(text);
+    let subName: string | undefined;
+    if (command?.subcommands && tokens[0] && !tokens[0].name && !tokens[0].quoted) {
+      subName = tokens[0].value;
+      tokens = tokens.slice(1);
+    }
+    const resolved = this.resolve(commandName, subName);
+    return { resolved, raw: assignTokens(resolved, tokens) };
+  }
+
+  /** Validates raw values (strings or typed) into the handler's typed arguments. */
+  parseArgs(resolved: ResolvedCommand, raw: Record<string, unknown>): Record<string, unknown> {
+    const args: Record<string, unknown> = {};
+    const options = resolved.sub.options as Record<string, AnyOption>;
+    for (const name of Object.keys(raw)) {
+      if (!(name in options)) {
+        const guess = closest(name, Object.keys(options));
+        throw new ValidationError(
+          `\`/${commandPath(resolved)}\` has no option \`${name}\`.${guess ? ` Did you mean \`${guess}\`?` : ''}`,
+          { field: name, usage: resolved.usage },
+        );
+      }
+    }
+    for (const [name, option] of Object.entries(options)) {
+      const value = raw[name];
+      if (value === undefined || value === null || value === '') {
+        if (option.required) {
+          throw new ValidationError(`Missing required option \`${name}\` (${option.description}).`, {
+            field: name,
+            usage: resolved.usage,
+          });
+        }
+        if (option.default !== undefined) args[name] = option.default;
+        continue;
+      }
+      args[name] = parseOption(name, option, value, resolved.usage);
+    }
+    return args;
+  }
+
+  commandUsage(command: CommandSpec): string {
+    if (command.root) return usageLine(command);
+    return Object.keys(command.subcommands!)
+      .map((name) => usageLine(command, name))
+      .join('\n');
+  }
+}
+
+export function commandPath(resolved: ResolvedCommand): string {
+  return resolved.subName ? `${resolved.command.name} ${resolved.subName}` : resolved.command.name;
+}
+
+/**
+ * Positional tokens fill options in declared order; the last required option,
+ * when it is free text or a quest, takes the rest of the line, so
+ * `/step add 12 Buy milk` needs no quotes.
+ */
+function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string, unknown> {
+  const options = Object.entries(resolved.sub.options as Record<string, AnyOption>);
+  const raw: Record<string, unknown> = {};
+  const positional: Token[] = [];
+  for (const token of tokens) {
+    if (token.name && (token.name in resolved.sub.options || !token.quoted)) {
+      if (token.name in raw) {
+        throw new ValidationError(`Option \`${token.name}\` is given twice.`, { field: token.name, usage: resolved.usage });
+      }
+      if (token.name in resolved.sub.options) {
+        raw[token.name] = token.value;
+        continue;
+      }
+      // `word:` that is no option name is plain text (`Meeting: notes`)
+      positional.push({ value: `${token.name}:${token.value}`, quoted: false });
+      continue;
+    }
+    positional.push(token);
+  }
+  const free = options.filter(([name]) => !(name in raw));
+  const requiredNames = options.filter(([, o]) => o.required).map(([n]) => n);
+  const lastRequired = requiredNames[requiredNames.length - 1];
+  let i = 0;
+  for (const [name, option] of free) {
+    if (i >= positional.length) break;
+    const greedy = name === lastRequired && (option.kind === 'text' || option.kind === 'quest');
+    if (greedy) {
+      const optionalAfter = free.slice(free.findIndex(([n]) => n === name) + 1).length;
+      const take = Math.max(1, positional.length - i - (option.kind === 'quest' ? optionalAfter : 0));
+      raw[name] = positional
+        .slice(i, i + take)
+        .map((t) => t.value)
+        .join(' ');
+      i += take;
+    } else {
+      raw[name] = positional[i]!.value;
+      i++;
+    }
+  }
+  if (i < positional.length) {
+    const extra = positional.slice(i).map((t) => t.value).join(' ');
+    throw new ValidationError(`Unexpected \`${extra}\`: quote text with spaces, or name the option (\`name:value\`).`, {
+      usage: resolved.usage,
+    });
+  }
+  return raw;
+}
+
+export function usageLine(command: CommandSpec, subName?: string): string {
+  const sub = subName ? command.subcommands![subName]! : command.root!;
+  const parts = [`/${command.name}${subName ? ` ${subName}` : ''}`];
+  for (const [name, option] of Object.entries(sub.options as Record<string, AnyOption>)) {
+    if (option.required) parts.push(`<${name}>`);
+    else parts.push(`[${name}:${option.kind === 'choice' ? option.choices.join('|') : option.kind === 'boolean' ? 'yes|no' : '…'}]`);
+  }
+  return parts.join(' ');
+}
+
+export function optionHelp(name: string, option: AnyOption): string {
+  const def = option.default !== undefined ? `, default ${String(option.default)}` : '';
+  return `${name}${option.required ? '' : ' (optional)'}: ${option.description} (${describeOptionType(option)}${def})`;
+}
+
+function closest(input: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = levenshtein(input.toLowerCase(), candidate);
+    const prefix = candidate.startsWith(input.toLowerCase()) ? -1 : 0;
+    if (distance + prefix < bestDistance) {
+      best = candidate;
+      bestDistance = distance + prefix;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 2)) ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

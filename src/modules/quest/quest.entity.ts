@@ -1,0 +1,102 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import {
+  createdAt,
+  DEPENDENCY_TYPES,
+  DIFFICULTIES,
+  metadata,
+  PRIORITIES,
+  QUEST_STATUSES,
+  timestamp,
+  updatedAt,
+  uuidPk,
+} from '../columns.js';
+import { User } from '../user/user.entity.js';
+import { Category } from '../category/category.entity.js';
+import { Project } from '../project/project.entity.js';
+
+export const Quest = defineEntity({
+  name: 'Quest',
+  tableName: 'quests',
+  properties: {
+    id: uuidPk(),
+    /** Per-user sequence shown as `#12`. */
+    number: p.integer(),
+    title: p.string().length(255),
+    description: p.text().nullable(),
+    difficulty: p.enum(DIFFICULTIES),
+    status: p.enum(QUEST_STATUSES).default('DRAFT'),
+    estimatedDuration: p.integer(),
+    actualDuration: p.integer().nullable(),
+    priority: p.enum(PRIORITIES).default('MEDIUM'),
+    experiencePoints: p.integer().default(0),
+    userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
+    categoryId: p.manyToOne(Category).mapToPk().fieldName('category_id').deleteRule('set null').nullable(),
+    projectId: p.manyToOne(Project).mapToPk().fieldName('project_id').deleteRule('set null').nullable(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    startedAt: timestamp().nullable(),
+    completedAt: timestamp().nullable(),
+  },
+  uniques: [{ name: 'quests_user_number_unique', properties: ['userId', 'number'] }],
+  indexes: [
+    { name: 'idx_quests_user_id', properties: ['userId'] },
+    { name: 'idx_quests_status', properties: ['status'] },
+    { name: 'idx_quests_created_at', properties: ['createdAt'] },
+    { name: 'idx_quests_category_id', properties: ['categoryId'] },
+    { name: 'idx_quests_project_id', properties: ['projectId'] },
+    { name: 'idx_quests_user_status', properties: ['userId', 'status'] },
+    { name: 'idx_quests_user_completed_at', properties: ['userId', 'completedAt'] },
+  ],
+  checks: [
+    { name: 'quests_estimated_duration_check', expression: 'estimated_duration > 0 and estimated_duration <= 1440' },
+    { name: 'quests_actual_duration_check', expression: 'actual_duration is null or actual_duration >= 0' },
+  ],
+});
+export type IQuest = InferEntity<typeof Quest>;
+
+export const QuestDependency = defineEntity({
+  name: 'QuestDependency',
+  tableName: 'quest_dependencies',
+  properties: {
+    id: uuidPk(),
+    dependentQuestId: p.manyToOne(Quest).mapToPk().fieldName('dependent_quest_id').deleteRule('cascade'),
+    prerequisiteQuestId: p.manyToOne(Quest).mapToPk().fieldName('prerequisite_quest_id').deleteRule('cascade'),
+    dependencyType: p.enum(DEPENDENCY_TYPES).default('sequential'),
+    createdAt: createdAt(),
+  },
+  uniques: [{ name: 'quest_dependencies_pair_unique', properties: ['dependentQuestId', 'prerequisiteQuestId'] }],
+  indexes: [
+    { name: 'idx_quest_dependencies_dependent', properties: ['dependentQuestId'] },
+    { name: 'idx_quest_dependencies_prerequisite', properties: ['prerequisiteQuestId'] },
+    { name: 'idx_quest_dependencies_type', properties: ['dependencyType'] },
+  ],
+  checks: [{ name: 'quest_dependencies_not_self_check', expression: 'dependent_quest_id <> prerequisite_quest_id' }],
+});
+export type IQuestDependency = InferEntity<typeof QuestDependency>;
+
+export const QuestAnalytics = defineEntity({
+  name: 'QuestAnalytics',
+  tableName: 'quest_analytics',
+  properties: {
+    id: uuidPk(),
+    questId: p.manyToOne(Quest).mapToPk().fieldName('quest_id').deleteRule('cascade'),
+    userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
+    timeSpentMinutes: p.integer().default(0),
+    completionRate: p.decimal('number').precision(5).scale(2).nullable(),
+    difficultyRating: p.integer().nullable(),
+    satisfactionRating: p.integer().nullable(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    metadata: metadata(),
+  },
+  indexes: [
+    { name: 'idx_quest_analytics_quest_id', properties: ['questId'] },
+    { name: 'idx_quest_analytics_user_id', properties: ['userId'] },
+    { name: 'idx_quest_analytics_completion_rate', properties: ['completionRate'] },
+  ],
+  checks: [
+    { name: 'quest_analytics_difficulty_rating_check', expression: 'difficulty_rating >= 1 and difficulty_rating <= 5' },
+    { name: 'quest_analytics_satisfaction_rating_check', expression: 'satisfaction_rating >= 1 and satisfaction_rating <= 5' },
+  ],
+});
+export type IQuestAnalytics = InferEntity<typeof QuestAnalytics>;

@@ -1,0 +1,24 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { createdAt, timestamp, updatedAt, uuidPk } from '../columns.js';
+import { Quest } from '../quest/quest.entity.js';
+
+export const QuestStep = defineEntity({
+  name: 'QuestStep',
+  tableName: 'quest_steps',
+  properties: {
+    id: uuidPk(),
+    title: p.string().length(255),
+    description: p.text().nullable(),
+    completed: p.boolean().default(false),
+    completedAt: timestamp().nullable(),
+    orderIndex: p.integer(),
+    questId: p.manyToOne(Quest).mapToPk().fieldName('quest_id').deleteRule('cascade'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  indexes: [
+    { name: 'idx_quest_steps_quest_id', properties: ['questId'] },
+    { name: 'idx_quest_steps_quest_order', properties: ['questId', 'orderIndex'] },
+  ],
+});
+export type IQuestStep = InferEntity<typeof QuestStep>;
