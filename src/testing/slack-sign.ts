@@ -115,10 +115,10 @@ export function interactivityFormBody(payload: unknown): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export type BlockActionsContainer =
-  | { type: 'message'; message_ts: string; channel_id: string; is_ephemeral: boolean; thread_ts?: string }
-  | { type: 'view'; view_id: string }
-  | Record<string, unknown>;
+/**
+ * e.g. `{ type: 'message', message_ts, channel_id, is_ephemeral }` or `{ type: 'view', view_id }`.
+ */
+export type BlockActionsContainer = { type: string; [key: string]: unknown };
 
 export interface BlockActionsBodyOptions {
   teamId: string;

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import type { Logger } from '../logger.js';
 import { entities } from '../../modules/entities.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
@@ -16,6 +17,7 @@ export interface OrmOptions {
   embedded?: boolean;
   poolMax?: number;
   debug?: boolean;
+  logger?: Logger;
 }
 
 /** The one ORM configuration, shared by the app, the CLI and tests. */
@@ -26,6 +28,8 @@ export function ormConfig(options: OrmOptions): Options {
     extensions: [Migrator],
     pool: options.embedded ? { min: 1, max: 1 } : { min: 0, max: options.poolMax ?? 20 },
     debug: options.debug ?? false,
+    // MikroORM prints to stdout by default; route it to the app's log so the console stays clean.
+    logger: (message: string) => options.logger?.debug({ orm: message }),
     allowGlobalContext: false,
     forceUndefined: false,
     migrations: {
@@ -58,6 +62,7 @@ export async function openDatabase(options: {
   dataDir?: string;
   migrate?: boolean;
   poolMax?: number;
+  logger?: Logger;
 }): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let clientUrl = options.databaseUrl;
@@ -65,7 +70,7 @@ export async function openDatabase(options: {
     embedded = await startEmbeddedPostgres(options.dataDir);
     clientUrl = embedded.url;
   }
-  const orm = await MikroORM.init(ormConfig({ clientUrl, embedded: Boolean(embedded), poolMax: options.poolMax }));
+  const orm = await MikroORM.init(ormConfig({ clientUrl, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }));
   try {
     if (options.migrate !== false) {
       if (embedded) await orm.getMigrator().up();

@@ -12,7 +12,7 @@ export const Achievement = defineEntity({
     name: p.string().length(100),
     description: p.text(),
     category: p.string().length(50),
-    rarity: p.enum(RARITIES).default('common'),
+    rarity: p.enum([...RARITIES]).default('common'),
     icon: p.string().length(100).nullable(),
     xpReward: p.integer().default(0),
     unlockCriteria: p.json<unknown>().columnType('jsonb'),

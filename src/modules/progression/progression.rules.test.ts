@@ -7,8 +7,8 @@ import {
   questXpExact,
   streakBonusPercent,
   xpForLevel,
-  type Difficulty,
 } from './progression.rules.js';
+import type { Difficulty } from '../columns.js';
 
 describe('questXp', () => {
   it.each<[Difficulty, number, number]>([

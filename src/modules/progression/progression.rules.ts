@@ -1,5 +1,4 @@
-export const DIFFICULTIES = ['EASY', 'MEDIUM', 'HARD', 'EPIC'] as const;
-export type Difficulty = (typeof DIFFICULTIES)[number];
+import type { Difficulty } from '../columns.js';
 
 /** Base XP per difficulty (DESIGN §5). */
 export const BASE_XP: Readonly<Record<Difficulty, number>> = {

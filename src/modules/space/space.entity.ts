@@ -8,7 +8,7 @@ export const Space = defineEntity({
   tableName: 'spaces',
   properties: {
     id: uuidPk(),
-    platform: p.enum(PLATFORMS),
+    platform: p.enum([...PLATFORMS]),
     externalId: p.string().length(64),
     name: p.string().length(100).nullable(),
     createdAt: createdAt(),

@@ -8,7 +8,7 @@ export const Streak = defineEntity({
   properties: {
     id: uuidPk(),
     userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
-    streakType: p.enum(STREAK_TYPES),
+    streakType: p.enum([...STREAK_TYPES]),
     currentCount: p.integer().default(0),
     longestCount: p.integer().default(0),
     startDate: p.date(),

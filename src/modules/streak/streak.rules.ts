@@ -1,7 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
-
-export const STREAK_TYPES = ['daily', 'weekly', 'monthly'] as const;
-export type StreakType = (typeof STREAK_TYPES)[number];
+import { DateTime } from 'luxon';
+import type { StreakType } from '../columns.js';
+import { isValidTimezone } from '../shared/time.js';
 
 /** A freeze is earned each time the daily count reaches a multiple of this. */
 export const FREEZE_EVERY_DAYS = 7;
@@ -80,7 +79,7 @@ function parseDay(day: string): DateTime {
 }
 
 function assertZone(timezone: string): void {
-  if (!IANAZone.isValidZone(timezone)) throw new RangeError(`unknown time zone "${timezone}"`);
+  if (!isValidTimezone(timezone)) throw new RangeError(`unknown time zone "${timezone}"`);
 }
 
 function assertDayStartHour(hour: number): void {

@@ -62,7 +62,7 @@ export const UserIdentity = defineEntity({
   properties: {
     id: uuidPk(),
     userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
-    platform: p.enum(PLATFORMS),
+    platform: p.enum([...PLATFORMS]),
     scope: p.string().length(64).default(''),
     platformUserId: p.string().length(64),
     displayName: p.string().length(100).nullable(),

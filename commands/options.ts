@@ -1,0 +1,30 @@
+import { opt } from '../src/core/options.js';
+
+/** Options shared by several commands, so limits and wording agree everywhere. */
+export const questTitle = () => opt.text({ description: 'Quest title', required: true, max: 255 });
+export const questRef = (description = 'Quest number (#12) or title') => opt.quest({ description, required: true });
+export const difficulty = () => opt.choice({ description: 'How hard it is', choices: ['easy', 'medium', 'hard', 'epic'] });
+export const priority = () => opt.choice({ description: 'How urgent it is', choices: ['low', 'medium', 'high', 'urgent'] });
+export const estimate = () => opt.duration({ description: 'Estimated time, e.g. 45m or 1h30m', min: 1, max: 1440 });
+export const tagList = (required = false) =>
+  opt.text({ description: 'Comma-separated tags, e.g. work,urgent', max: 500, required: required as false });
+
+/** Splits `a, b,c` into tag names, each within the seed's 50-character limit. */
+export function splitTags(value: string | undefined, field = 'tags'): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((t) => t.trim().replace(/^#/, ''))
+    .filter(Boolean)
+    .map((t) => {
+      if (t.length > 50) throw new TagTooLong(field, t);
+      return t;
+    });
+}
+
+import { ValidationError } from '../src/core/errors.js';
+class TagTooLong extends ValidationError {
+  constructor(field: string, tag: string) {
+    super(`\`${field}\`: each tag must be at most 50 characters ("${tag.slice(0, 20)}…" has ${tag.length}).`, { field });
+  }
+}

@@ -1,0 +1,67 @@
+import { commands } from '../commands/index.js';
+import type { Config } from './config.js';
+import { Dispatcher } from './core/dispatch.js';
+import { CommandRegistry } from './core/registry.js';
+import { openDatabase, type Database } from './infra/db/orm.js';
+import { HttpServer } from './infra/http/server.js';
+import { createKvStore } from './infra/kv/index.js';
+import type { KvStore } from './infra/kv/kv.js';
+import type { Logger } from './infra/logger.js';
+import { createMetrics, type Metrics } from './infra/metrics.js';
+import { UserDirectory } from './modules/user/user.service.js';
+
+export interface App {
+  config: Readonly<Config>;
+  db: Database;
+  kv: KvStore;
+  dispatcher: Dispatcher;
+  http: HttpServer;
+  metrics: Metrics;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root's wiring, shared by `main.ts`, tests and benchmarks:
+ * database (migrated) -> kv store -> services -> dispatch -> HTTP routes.
+ */
+export async function createApp(config: Readonly<Config>, logger: Logger, options: { clock?: () => Date; poolMax?: number } = {}): Promise<App> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: options.poolMax, logger });
+  const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
+  const metrics = createMetrics();
+  const registry = new CommandRegistry(commands);
+  const dispatcher = new Dispatcher({
+    orm: db.orm,
+    registry,
+    logger,
+    kv,
+    directory: new UserDirectory(),
+    clock: options.clock,
+    observe: (command, platform, outcome, seconds) => {
+      metrics.commands.inc({ command, platform, outcome });
+      metrics.latency.observe({ command }, seconds);
+    },
+  });
+  const http = new HttpServer(
+    logger,
+    [
+      { name: 'database', check: async () => void (await db.orm.em.fork().execute('select 1')) },
+      { name: 'kv', check: () => kv.ping() },
+    ],
+    () => metrics.render(),
+  );
+  return {
+    config,
+    db,
+    kv,
+    dispatcher,
+    http,
+    metrics,
+    logger,
+    async close() {
+      await http.close();
+      await kv.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../infra/logger.js';
+import { createServices, type ServiceDeps } from '../modules/services.js';
+import type { CommandContext } from './context.js';
+import { AppError } from './errors.js';
+import type { Invocation } from './invocation.js';
+import type { AnyOption } from './options.js';
+import type { CommandRegistry, ResolvedCommand } from './registry.js';
+import type { Reply } from './reply.js';
+
+export interface DispatcherDeps extends ServiceDeps {
+  orm: MikroORM;
+  registry: CommandRegistry;
+  logger: Logger;
+  clock?: () => Date;
+  /** Called once per command with its outcome (metrics). */
+  observe?(command: string, platform: string, outcome: 'ok' | 'user_error' | 'failure', seconds: number): void;
+}
+
+export interface Prepared {
+  resolved: ResolvedCommand;
+  args: Record<string, unknown>;
+}
+
+export interface AutocompleteChoice {
+  name: string;
+  value: string;
+}
+
+/**
+ * The one path from an invocation to a reply, shared by every platform:
+ * parse and validate, resolve the user, run the handler on a forked
+ * EntityManager, and turn errors into replies.
+ */
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  get registry(): CommandRegistry {
+    return this.deps.registry;
+  }
+
+  /** Parses and validates without running; throws AppErrors for bad input. */
+  prepare(invocation: Invocation): Prepared {
+    const { registry } = this.deps;
+    if (invocation.text !== undefined && invocation.args === undefined) {
+      const { resolved, raw } = registry.parseText(invocation.command, invocation.text);
+      return { resolved, args: registry.parseArgs(resolved, raw) };
+    }
+    const resolved = registry.resolve(invocation.command, invocation.subcommand);
+    return { resolved, args: registry.parseArgs(resolved, invocation.args ?? {}) };
+  }
+
+  /** Whether the platform should acknowledge first: slow commands, or an invocation that fails to parse (fast). */
+  describe(invocation: Invocation): { slow: boolean; ephemeral: boolean } {
+    try {
+      const { resolved } = this.prepare(invocation);
+      return { slow: Boolean(resolved.sub.slow), ephemeral: Boolean(resolved.sub.ephemeral) };
+    } catch {
+      return { slow: false, ephemeral: true };
+    }
+  }
+
+  async dispatch(invocation: Invocation): Promise<Reply> {
+    const correlationId = randomUUID().slice(0, 8);
+    const started = performance.now();
+    let outcome: 'ok' | 'user_error' | 'failure' = 'ok';
+    try {
+      const prepared = this.prepare(invocation);
+      const reply = await this.run(invocation, prepared, correlationId);
+      return prepared.resolved.sub.ephemeral ? { ...reply, ephemeral: true } : reply;
+    } catch (error) {
+      outcome = error instanceof AppError ? 'user_error' : 'failure';
+      return this.errorReply(error, invocation, correlationId);
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.deps.observe?.(invocation.command, invocation.identity.platform, outcome, seconds);
+      this.deps.logger.debug({ correlationId, command: invocation.command, source: invocation.source, outcome, ms: Math.round(seconds * 1000) }, 'command handled');
+    }
+  }
+
+  /** Suggestions for the focused option (Discord autocomplete). Never throws. */
+  async autocomplete(invocation: Invocation, focused: string, partial: string): Promise<AutocompleteChoice[]> {
+    try {
+      const resolved = this.deps.registry.resolve(invocation.command, invocation.subcommand);
+      const option = (resolved.sub.options as Record<string, AnyOption>)[focused];
+      if (!option) return [];
+      if (option.kind === 'choice') {
+        return option.choices
+          .filter((c) => c.toLowerCase().startsWith(partial.toLowerCase()))
+          .slice(0, 25)
+          .map((c) => ({ name: c, value: c }));
+      }
+      if (option.kind !== 'quest') return [];
+      const em = this.deps.orm.em.fork();
+      const services = createServices(this.deps, em);
+      const user = await services.users.resolve(invocation.identity, undefined, invocation.hints);
+      const quests = await services.quests.suggestQuests(user.id, partial, 25);
+      return quests.map((q) => ({ name: truncate(`#${q.number} ${q.title} (${q.status.toLowerCase().replace('_', ' ')})`, 100), value: String(q.number) }));
+    } catch (error) {
+      this.deps.logger.warn({ err: error, command: invocation.command }, 'autocomplete failed');
+      return [];
+    }
+  }
+
+  private async run(invocation: Invocation, prepared: Prepared, correlationId: string): Promise<Reply> {
+    const em = this.deps.orm.em.fork();
+    const services = createServices(this.deps, em);
+    const user = await services.users.resolve(invocation.identity, invocation.space, invocation.hints);
+    const ctx: CommandContext = {
+      invocation,
+      user: { id: user.id, displayName: user.displayName },
+      spaceId: user.spaceId,
+      services,
+      registry: this.deps.registry,
+      now: this.deps.clock?.() ?? new Date(),
+      correlationId,
+    };
+    return prepared.resolved.sub.handler(ctx, prepared.args);
+  }
+
+  private errorReply(error: unknown, invocation: Invocation, correlationId: string): Reply {
+    if (error instanceof AppError) {
+      return {
+        tone: 'error',
+        ephemeral: true,
+        text: error.message,
+        footer: error.details.usage ? `Usage: ${error.details.usage}` : undefined,
+      };
+    }
+    this.deps.logger.error({ err: error, correlationId, command: invocation.command, identity: invocation.identity }, 'command failed');
+    return {
+      tone: 'error',
+      ephemeral: true,
+      text: `Sorry, something went wrong on our side. If it keeps happening, mention reference \`${correlationId}\`.`,
+    };
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { createApp } from './app.js';
+import { createLogger } from './infra/logger.js';
+import { ConsoleAdapter } from './platforms/console/console.adapter.js';
+
+/** Composition root: config -> database -> kv -> services -> adapters -> HTTP. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  // In console mode the terminal is the chat: logs go to a file beside the data.
+  const logger = config.console
+    ? (mkdirSync(config.dataDir, { recursive: true }), pino({ level: config.logLevel }, pino.destination({ dest: join(config.dataDir, 'questlog.log'), mkdir: true, sync: false })))
+    : createLogger(config.logLevel);
+
+  const app = await createApp(config, logger);
+  const port = await app.http.listen(config.port).catch((error: NodeJS.ErrnoException) => {
+    if (config.console && error.code === 'EADDRINUSE') {
+      logger.warn({ port: config.port }, 'HTTP port in use; local mode continues without the HTTP server');
+      return null;
+    }
+    throw error;
+  });
+  logger.info({ port, embedded: app.db.embedded, kv: app.kv.kind }, 'questlog started');
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await app.close().catch((error) => logger.error({ err: error }, 'shutdown failed'));
+    logger.flush?.();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  if (config.console) {
+    const user = process.env.USER || userInfo().username || 'local';
+    const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, input: process.stdin, output: process.stdout, user });
+    await adapter.run();
+    await stop(0);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`Questlog failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

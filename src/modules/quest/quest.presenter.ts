@@ -1,0 +1,94 @@
+import { escapeMarkdown as md } from '../../core/markdown.js';
+import { formatDuration } from '../../core/options.js';
+import type { Reply, ReplyButton, Tone } from '../../core/reply.js';
+import type { Difficulty } from '../columns.js';
+import type { QuestDetail, QuestPage, QuestSummary } from './quest.service.js';
+import { statusLabel } from './quest.rules.js';
+
+const DIFFICULTY_ICON: Record<Difficulty, string> = { EASY: '🟢', MEDIUM: '🟡', HARD: '🟠', EPIC: '🟣' };
+const PRIORITY_ICON: Record<string, string> = { URGENT: '🔥', HIGH: '⬆️', MEDIUM: '', LOW: '⬇️' };
+
+export function difficultyTone(difficulty: Difficulty): Tone {
+  return difficulty.toLowerCase() as Tone;
+}
+
+export function questButtons(quest: { number: number; status: string }): ReplyButton[] {
+  const ref = `#${quest.number}`;
+  const buttons: ReplyButton[] = [];
+  if (quest.status === 'DRAFT' || quest.status === 'ACTIVE') buttons.push({ label: 'Start', action: `quest start ${ref}`, style: 'primary' });
+  if (quest.status === 'ACTIVE' || quest.status === 'IN_PROGRESS') buttons.push({ label: 'Complete', action: `quest complete ${ref}`, style: 'success' });
+  if (quest.status === 'COMPLETED') buttons.push({ label: 'Undo', action: `quest undo ${ref}`, style: 'secondary' });
+  if (quest.status !== 'COMPLETED' && quest.status !== 'ARCHIVED') {
+    buttons.push({
+      label: 'Add step',
+      action: `step add ${ref}`,
+      style: 'secondary',
+      modal: {
+        title: `Add a step to ${ref}`,
+        action: `step add quest:${ref}`,
+        fields: [{ option: 'title', label: 'Step', style: 'short', required: true, maxLength: 255, placeholder: 'What is the next small step?' }],
+      },
+    });
+  }
+  return buttons;
+}
+
+/** The full card of one quest: fields, step progress and checklist, action buttons. */
+export function questCard(quest: QuestDetail, heading?: string): Reply {
+  const fields = [
+    { name: 'Status', value: statusLabel(quest.status), inline: true },
+    { name: 'Difficulty', value: `${DIFFICULTY_ICON[quest.difficulty]} ${quest.difficulty.toLowerCase()}`, inline: true },
+    { name: 'Priority', value: `${PRIORITY_ICON[quest.priority]} ${quest.priority.toLowerCase()}`.trim(), inline: true },
+    { name: 'Estimate', value: formatDuration(quest.estimatedDuration), inline: true },
+    { name: 'XP', value: String(quest.experiencePoints), inline: true },
+  ];
+  if (quest.actualDuration !== null) fields.push({ name: 'Time spent', value: formatDuration(quest.actualDuration), inline: true });
+  if (quest.category) fields.push({ name: 'Category', value: md(quest.category.name), inline: true });
+  if (quest.project) fields.push({ name: 'Project', value: md(quest.project.name), inline: true });
+  if (quest.tags.length) fields.push({ name: 'Tags', value: quest.tags.map((t) => `\`${t.name.replace(/`/g, "'")}\``).join(' '), inline: false });
+  if (quest.blockers.length) {
+    fields.push({ name: 'Waiting on', value: quest.blockers.map((b) => `#${b.number} ${md(b.title)} (${b.type})`).join('\n'), inline: false });
+  }
+  const done = quest.steps.filter((s) => s.completed).length;
+  return {
+    title: `#${quest.number} ${quest.title}`,
+    text: [heading, quest.description ? md(quest.description) : undefined].filter(Boolean).join('\n') || undefined,
+    tone: difficultyTone(quest.difficulty),
+    fields,
+    progress: quest.steps.length ? { label: `${done}/${quest.steps.length} steps`, value: done, max: quest.steps.length } : undefined,
+    checklist: quest.steps.length ? quest.steps.map((s) => ({ done: s.completed, text: md(s.title) })) : undefined,
+    buttons: questButtons(quest),
+  };
+}
+
+export function questLine(quest: QuestSummary): string {
+  const steps = quest.stepsTotal ? ` · ${quest.stepsDone}/${quest.stepsTotal} steps` : '';
+  const priority = PRIORITY_ICON[quest.priority] ? `${PRIORITY_ICON[quest.priority]} ` : '';
+  return `${DIFFICULTY_ICON[quest.difficulty]} **#${quest.number}** ${priority}${md(quest.title)} · ${statusLabel(quest.status)} · ${formatDuration(quest.estimatedDuration)} · ${quest.experiencePoints} XP${steps}`;
+}
+
+/** A page of quests with previous/next buttons that re-run the same listing. */
+export function questListReply(result: QuestPage, filters: Record<string, string | undefined>, heading: string): Reply {
+  if (!result.total) {
+    return {
+      title: heading,
+      text: 'No quests here yet. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.',
+      tone: 'info',
+    };
+  }
+  const base = ['quest list', ...Object.entries(filters).filter(([, v]) => v).map(([k, v]) => `${k}:${quoteValue(v!)}`)].join(' ');
+  const buttons: ReplyButton[] = [];
+  if (result.page > 1) buttons.push({ label: '◀ Previous', action: `${base} page:${result.page - 1}`, style: 'secondary' });
+  if (result.page < result.pages) buttons.push({ label: 'Next ▶', action: `${base} page:${result.page + 1}`, style: 'secondary' });
+  return {
+    title: heading,
+    text: result.quests.map(questLine).join('\n'),
+    tone: 'info',
+    footer: `page ${result.page} of ${result.pages} · ${result.total} quest${result.total === 1 ? '' : 's'}`,
+    buttons,
+  };
+}
+
+function quoteValue(value: string): string {
+  return /\s/.test(value) ? `"${value}"` : value;
+}

@@ -1,0 +1,67 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Dispatcher } from '../../core/dispatch.js';
+import { splitCommandLine, type Identity } from '../../core/invocation.js';
+import type { Reply } from '../../core/reply.js';
+import { renderConsole } from './console.render.js';
+
+export interface ConsoleOptions {
+  dispatcher: Dispatcher;
+  input: Readable & { isTTY?: boolean };
+  output: Writable & { isTTY?: boolean };
+  user: string;
+}
+
+/** The console's identity and space: `(console, local, $USER)`. */
+export function consoleIdentity(user: string): Identity {
+  return { platform: 'console', scope: 'local', platformUserId: user, displayName: user };
+}
+
+/**
+ * Local mode's chat: one slash command per line. On a TTY it shows a prompt;
+ * with piped input it prints every reply and resolves at end of input.
+ */
+export class ConsoleAdapter {
+  private readonly interactive: boolean;
+  private readonly colour: boolean;
+
+  constructor(private readonly options: ConsoleOptions) {
+    this.interactive = Boolean(options.input.isTTY && options.output.isTTY);
+    this.colour = Boolean(options.output.isTTY) && !process.env.NO_COLOR;
+  }
+
+  /** Prints a message that did not come from a command (reminders, level-ups). */
+  print(reply: Reply): void {
+    this.options.output.write(`${renderConsole(reply, this.colour)}\n`);
+  }
+
+  async run(): Promise<void> {
+    const { input, output, user } = this.options;
+    const rl = createInterface({ input, output: this.interactive ? output : undefined, terminal: this.interactive });
+    if (this.interactive) {
+      output.write(`Questlog (local mode) — signed in as ${user}. Type /questlog help, or /exit to leave.\n`);
+      rl.setPrompt('questlog> ');
+      rl.prompt();
+    }
+    for await (const line of rl) {
+      const trimmed = line.trim();
+      if (trimmed === '/exit' || trimmed === '/quit') break;
+      if (trimmed) await this.handleLine(trimmed);
+      if (this.interactive) rl.prompt();
+    }
+    rl.close();
+  }
+
+  async handleLine(line: string): Promise<Reply> {
+    const { command, text } = splitCommandLine(line);
+    const reply = await this.options.dispatcher.dispatch({
+      identity: consoleIdentity(this.options.user),
+      space: { platform: 'console', externalId: 'local', name: 'Local' },
+      command,
+      text,
+      source: 'command',
+    });
+    this.print(reply);
+    return reply;
+  }
+}
