@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    globalSetup: ['src/testing/global-setup.ts'],
     include: ['src/**/*.test.ts', 'commands/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

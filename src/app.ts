@@ -25,8 +25,8 @@ export interface App {
  * The composition root's wiring, shared by `main.ts`, tests and benchmarks:
  * database (migrated) -> kv store -> services -> dispatch -> HTTP routes.
  */
-export async function createApp(config: Readonly<Config>, logger: Logger, options: { clock?: () => Date; poolMax?: number } = {}): Promise<App> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: options.poolMax, logger });
+export async function createApp(config: Readonly<Config>, logger: Logger, options: { clock?: () => Date; poolMax?: number; embeddedSeed?: Blob } = {}): Promise<App> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
   const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
   const registry = new CommandRegistry(commands);

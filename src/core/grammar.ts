@@ -7,6 +7,8 @@ export interface Token {
   value: string;
   /** Set for `name:value` tokens. */
   name?: string;
+  /** The `name:` prefix as typed, to restore it when it turns out to be plain text. */
+  prefix?: string;
   quoted: boolean;
 }
 
@@ -20,9 +22,11 @@ export function tokenize(text: string): Token[] {
     while (i < text.length && /\s/.test(text[i]!)) i++;
     if (i >= text.length) break;
     let name: string | undefined;
+    let prefix: string | undefined;
     const named = /^([a-z][a-z0-9_-]*):(?!\/\/)/i.exec(text.slice(i));
     if (named) {
       name = named[1]!.toLowerCase().replace(/-/g, '_');
+      prefix = named[0];
       i += named[0].length;
     }
     const open = text[i];
@@ -30,14 +34,14 @@ export function tokenize(text: string): Token[] {
       const close = QUOTES[open]!;
       const end = text.indexOf(close, i + 1);
       if (end !== -1) {
-        tokens.push({ value: text.slice(i + 1, end), name, quoted: true });
+        tokens.push({ value: text.slice(i + 1, end), name, prefix, quoted: true });
         i = end + 1;
         continue;
       }
     }
     let end = i;
     while (end < text.length && !/\s/.test(text[end]!)) end++;
-    tokens.push({ value: text.slice(i, end), name, quoted: false });
+    tokens.push({ value: text.slice(i, end), name, prefix, quoted: false });
     i = end;
   }
   return tokens;

@@ -108,16 +108,16 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
   const raw: Record<string, unknown> = {};
   const positional: Token[] = [];
   for (const token of tokens) {
-    if (token.name && (token.name in resolved.sub.options || !token.quoted)) {
+    if (token.name) {
       if (token.name in raw) {
         throw new ValidationError(`Option \`${token.name}\` is given twice.`, { field: token.name, usage: resolved.usage });
       }
-      if (token.name in resolved.sub.options) {
+      // `word: more text` is plain text; `word:value` names an option, possibly a mistyped one
+      if (token.name in resolved.sub.options || token.value !== '') {
         raw[token.name] = token.value;
         continue;
       }
-      // `word:` that is no option name is plain text (`Meeting: notes`)
-      positional.push({ value: `${token.name}:${token.value}`, quoted: false });
+      positional.push({ value: token.prefix!, quoted: false });
       continue;
     }
     positional.push(token);

@@ -4,6 +4,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
   url: string;
+  dump(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -12,14 +13,16 @@ export interface EmbeddedPostgres {
  * loopback port so the same `@mikro-orm/postgresql` driver and SQL run as in
  * production. PGlite is single-session, so clients must use one connection.
  */
-export async function startEmbeddedPostgres(dataDir: string | undefined): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string | undefined, seed?: Blob): Promise<EmbeddedPostgres> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  // A seed image (a dumped, already migrated database) skips initdb: tests start in a fraction of the time.
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(seed ? { loadDataDir: seed } : {}) });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   const conn = server.getServerConn();
   const port = Number(conn.slice(conn.lastIndexOf(':') + 1));
   return {
+    dump: () => db.dumpDataDir('none'),
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
     async close() {
       await server.stop();

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
+import { migrationsList } from '../../../migrations/index.js';
 import { entities } from '../../modules/entities.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
@@ -35,7 +36,7 @@ export function ormConfig(options: OrmOptions): Options {
     migrations: {
       path: migrationsDir,
       pathTs: migrationsDir,
-      glob: '!(*.d).{js,ts}',
+      migrationsList,
       transactional: true,
       allOrNothing: true,
       snapshot: false,
@@ -49,6 +50,8 @@ export function ormConfig(options: OrmOptions): Options {
 export interface Database {
   orm: MikroORM;
   embedded: boolean;
+  /** Embedded mode: the whole database as a tar image (test seeds). */
+  dumpEmbedded?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -63,11 +66,13 @@ export async function openDatabase(options: {
   migrate?: boolean;
   poolMax?: number;
   logger?: Logger;
+  /** Embedded mode only: start from this dumped database image. */
+  embeddedSeed?: Blob;
 }): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let clientUrl = options.databaseUrl;
   if (!clientUrl) {
-    embedded = await startEmbeddedPostgres(options.dataDir);
+    embedded = await startEmbeddedPostgres(options.dataDir, options.embeddedSeed);
     clientUrl = embedded.url;
   }
   const orm = await MikroORM.init(ormConfig({ clientUrl, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }));
@@ -84,6 +89,7 @@ export async function openDatabase(options: {
   return {
     orm,
     embedded: Boolean(embedded),
+    dumpEmbedded: embedded ? () => embedded.dump() : undefined,
     async close() {
       await orm.close(true);
       await embedded?.close();

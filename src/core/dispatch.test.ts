@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app?.close());
+
+const questCount = async () => Number((await app.sql<{ n: string }>('select count(*) as n from quests'))[0]!.n);
+
+describe('dispatch', () => {
+  it('creates a quest and lists it for its owner', async () => {
+    const created = await app.run('/quest create "Write the report" difficulty:hard estimate:2h tags:work,Urgent');
+    expect(created.title).toBe('#1 Write the report');
+    expect(created.fields?.find((f) => f.name === 'XP')?.value).toBe('65');
+    const list = await app.run('/quest list');
+    expect(list.text).toContain('Write the report');
+    expect(list.footer).toBe('page 1 of 1 · 1 quest');
+  });
+
+  it('numbers quests per user and hides other users\' quests', async () => {
+    const bob = await app.run('/quest create "Bob only"', 'bob');
+    expect(bob.title).toBe('#1 Bob only');
+    const view = await app.run('/quest view 1', 'bob');
+    expect(view.title).toBe('#1 Bob only');
+    const aliceList = await app.run('/quest list', 'alice');
+    expect(aliceList.text).not.toContain('Bob only');
+    const foreign = await app.run('/quest view "Bob only"', 'carol');
+    expect(foreign).toMatchObject({ tone: 'error', ephemeral: true });
+    expect(foreign.text).toMatch(/No quest matches/);
+  });
+
+  it.each([
+    ['/quest create', /Missing required option `title`/],
+    [`/quest create "${'x'.repeat(256)}"`, /`title` must be at most 255 characters \(got 256\)/],
+    ['/quest create "x" estimate:25h', /`estimate` must be between 1m and 24h/],
+    ['/quest create "x" estimate:0', /`estimate` must be between 1m and 24h/],
+    ['/quest create "x" difficulty:insane', /`difficulty` must be one of easy, medium, hard, epic/],
+    ['/quest create "x" priority:asap', /`priority` must be one of low, medium, high, urgent/],
+    ['/quest create "x" colour:red', /has no option `colour`/],
+    ['/quest creat "x"', /Did you mean `\/quest create`/],
+    ['/quests list', /Did you mean `\/quest`/],
+  ])('refuses %s precisely and stores nothing', async (line, message) => {
+    const before = await questCount();
+    const reply = await app.run(line);
+    expect(reply.tone).toBe('error');
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.text).toMatch(message);
+    expect(await questCount()).toBe(before);
+  });
+
+  it('answers an unexpected failure with an apology carrying a correlation id', async () => {
+    const reply = await app.dispatcher.dispatch({
+      identity: { platform: 'console', scope: 'local', platformUserId: 'x'.repeat(80) },
+      command: 'quest',
+      text: 'list',
+      source: 'command',
+    });
+    expect(reply.text).toMatch(/Sorry, something went wrong.*reference `[0-9a-f]{8}`/);
+  });
+});

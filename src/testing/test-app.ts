@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createApp, type App } from '../app.js';
+import { loadConfig } from '../config.js';
+import { splitCommandLine, type Identity, type SpaceRef } from '../core/invocation.js';
+import type { Reply } from '../core/reply.js';
+
+export interface TestApp extends App {
+  /** Runs one command line as a console user (default `alice`) through the real dispatch path. */
+  run(line: string, user?: string | Identity, space?: SpaceRef): Promise<Reply>;
+  /** Raw SQL against the test database. */
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  /** The test database's URL (a clone on real PostgreSQL, the embedded server otherwise). */
+  databaseUrl?: string;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: () => Date;
+  /** Use REDIS_URL when it is set (default: in-process store). */
+  redis?: boolean;
+  poolMax?: number;
+}
+
+/**
+ * A fully wired app on a fresh, migrated database: a clone of the migrated
+ * template on real PostgreSQL (DATABASE_URL), or embedded PGlite otherwise.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const template = process.env.DATABASE_URL;
+  let databaseUrl: string | undefined;
+  let dropClone: (() => Promise<void>) | undefined;
+  if (template) {
+    const clone = await cloneDatabase(template);
+    databaseUrl = clone.url;
+    dropClone = clone.drop;
+  }
+  const seedPath = inject('pgliteSeed');
+  const embeddedSeed = !template && seedPath ? new Blob([await readFile(seedPath)]) : undefined;
+  const env: Record<string, string> = { PORT: '0', LOG_LEVEL: 'silent', QUESTLOG_CONSOLE: 'off', ...options.env };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  if (options.redis && process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  const config = loadConfig(env);
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = await createApp({ ...config, dataDir: '' }, logger, { clock: options.clock, embeddedSeed, poolMax: options.poolMax });
+  const close = app.close;
+  return Object.assign(app, {
+    databaseUrl,
+    async run(line: string, user: string | Identity = 'alice', space?: SpaceRef) {
+      const { command, text } = splitCommandLine(line);
+      const identity = typeof user === 'string' ? { platform: 'console' as const, scope: 'local', platformUserId: user, displayName: user } : user;
+      return app.dispatcher.dispatch({ identity, space, command, text, source: 'command' });
+    },
+    async sql<T>(query: string, params: unknown[] = []) {
+      return app.db.orm.em.fork().execute(query, params) as Promise<T[]>;
+    },
+    async close() {
+      await close();
+      await dropClone?.();
+    },
+  });
+}
+
+/** CREATE DATABASE ... TEMPLATE: a migrated copy in milliseconds, dropped after the file. */
+export async function cloneDatabase(templateUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const template = new URL(templateUrl);
+  const templateName = template.pathname.slice(1);
+  const name = `${templateName}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new URL(templateUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    // Another file's clone may be reading the template for a moment: retry briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(`create database "${name}" template "${templateName}"`);
+        break;
+      } catch (error) {
+        if (attempt >= 50 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  const url = new URL(templateUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: admin.toString() });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
