@@ -1,5 +1,6 @@
 import { commands } from '../commands/index.js';
 import type { Config } from './config.js';
+import { NotifierRouter } from './core/notifier.js';
 import { Dispatcher } from './core/dispatch.js';
 import { CommandRegistry } from './core/registry.js';
 import { openDatabase, type Database } from './infra/db/orm.js';
@@ -18,6 +19,8 @@ export interface App {
   http: HttpServer;
   metrics: Metrics;
   logger: Logger;
+  /** Platform adapters register their direct-message senders here. */
+  notifier: NotifierRouter;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,7 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
     http,
     metrics,
     logger,
+    notifier: new NotifierRouter(),
     async close() {
       await http.close();
       await kv.close();

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
 import { createLogger } from './infra/logger.js';
+import { ConsoleNotifier } from './platforms/console/console.notifier.js';
 import { ConsoleAdapter } from './platforms/console/console.adapter.js';
 
 /** Composition root: config -> database -> kv -> services -> adapters -> HTTP. */
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   if (config.console) {
     const user = process.env.USER || userInfo().username || 'local';
     const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, input: process.stdin, output: process.stdout, user });
+    app.notifier.register(new ConsoleNotifier(user, (reply) => adapter.print(reply)));
     await adapter.run();
     await stop(0);
   }
