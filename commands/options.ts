@@ -28,3 +28,17 @@ class TagTooLong extends ValidationError {
     super(`\`${field}\`: each tag must be at most 50 characters ("${tag.slice(0, 20)}…" has ${tag.length}).`, { field });
   }
 }
+
+/** A `#RRGGBB` colour (the `#` may be left out), stored upper-case; other formats name the option. */
+export const color = (description = 'Colour as #RRGGBB, e.g. #FF8800') => {
+  const text = opt.text({ description, max: 7 });
+  return {
+    ...text,
+    parse(raw: unknown): string {
+      const value = String(raw).trim();
+      const match = /^#?([0-9a-f]{6})$/i.exec(value);
+      if (!match) throw new ValidationError(`\`color\` must be a colour in the form #RRGGBB, e.g. #FF8800 (got "${value.slice(0, 20)}").`, { field: 'color' });
+      return `#${match[1]!.toUpperCase()}`;
+    },
+  };
+};

@@ -100,8 +100,9 @@ export function commandPath(resolved: ResolvedCommand): string {
 
 /**
  * Positional tokens fill options in declared order; the last required option,
- * when it is free text or a quest, takes the rest of the line, so
- * `/step add 12 Buy milk` needs no quotes.
+ * when it is free text or a quest, takes the unquoted words that follow, so
+ * `/step add 12 Buy milk` needs no quotes while `"Plan trip" "Book flights"`
+ * still fills two options.
  */
 function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string, unknown> {
   const options = Object.entries(resolved.sub.options as Record<string, AnyOption>);
@@ -130,8 +131,11 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
     if (i >= positional.length) break;
     const greedy = name === lastRequired && (option.kind === 'text' || option.kind === 'quest');
     if (greedy) {
+      // A quoted value is already delimited; unquoted words run up to the next quoted value.
+      const nextQuoted = positional.findIndex((t, j) => j > i && t.quoted);
+      const available = (nextQuoted === -1 ? positional.length : nextQuoted) - i;
       const optionalAfter = free.slice(free.findIndex(([n]) => n === name) + 1).length;
-      const take = Math.max(1, positional.length - i - (option.kind === 'quest' ? optionalAfter : 0));
+      const take = positional[i]!.quoted ? 1 : Math.max(1, available - (option.kind === 'quest' ? optionalAfter : 0));
       raw[name] = positional
         .slice(i, i + take)
         .map((t) => t.value)

@@ -13,6 +13,19 @@ export function canMove(from: QuestStatus, to: QuestStatus): boolean {
   return MOVES[from].includes(to);
 }
 
+/** Every status a quest may move to `to` from, e.g. COMPLETED <- ACTIVE, IN_PROGRESS. */
+export function movableFrom(to: QuestStatus): QuestStatus[] {
+  return (Object.keys(MOVES) as QuestStatus[]).filter((from) => canMove(from, to));
+}
+
+/**
+ * Where ARCHIVED -> ACTIVE actually lands: a quest archived after completion
+ * comes back completed, so it cannot be completed (and rewarded) a second time.
+ */
+export function unarchivedStatus(completedAt: Date | null): QuestStatus {
+  return completedAt ? 'COMPLETED' : 'ACTIVE';
+}
+
 /** Why a move is refused, in words a user understands. */
 export function refusalReason(from: QuestStatus, to: QuestStatus): string {
   const label = statusLabel(from);

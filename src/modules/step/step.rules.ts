@@ -1,0 +1,61 @@
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { escapeMarkdown as md } from '../../core/markdown.js';
+
+export interface StepRow {
+  id: string;
+  title: string;
+  completed: boolean;
+  orderIndex: number;
+}
+
+/** A step as the user sees it: its 1-based place in the checklist. */
+export interface PlacedStep extends StepRow {
+  position: number;
+}
+
+/**
+ * Finds the step `ref` names in a quest's ordered steps: a 1-based position, or a
+ * fragment of its title (an exact title wins; among several matches, the only one
+ * `prefer` accepts wins, e.g. the only unfinished one for `step done`).
+ */
+export function resolveStep(steps: readonly StepRow[], ref: string, questNumber: number, prefer?: (step: StepRow) => boolean): PlacedStep {
+  const text = ref.trim();
+  const placed = steps.map((step, i) => ({ ...step, position: i + 1 }));
+  if (/^\d+$/.test(text)) {
+    checkPosition('step', Number(text), placed.length, questNumber);
+    return placed[Number(text) - 1]!;
+  }
+  const fragment = text.toLowerCase();
+  const matches = placed.filter((s) => s.title.toLowerCase().includes(fragment));
+  const exact = matches.filter((s) => s.title.toLowerCase() === fragment);
+  const preferred = prefer ? matches.filter(prefer) : [];
+  const chosen = exact.length === 1 ? exact : matches.length === 1 ? matches : preferred.length === 1 ? preferred : undefined;
+  if (chosen) return chosen[0]!;
+  if (!matches.length) throw new NotFoundError(`Quest #${questNumber} has no step matching "${md(text)}". See \`/step list #${questNumber}\`.`);
+  const shown = matches.slice(0, 5).map((s) => `${s.position}. ${md(s.title)}`);
+  throw new ConflictError(`"${md(text)}" matches several steps of #${questNumber}: ${shown.join('; ')}${matches.length > 5 ? '; …' : ''}. Name one by its position.`);
+}
+
+/** Positions run 1..max; anything else names the option and the range for this quest. */
+export function checkPosition(field: string, position: number, max: number, questNumber: number): void {
+  if (max === 0) {
+    throw new ValidationError(`Quest #${questNumber} has no steps yet: add one with \`/step add #${questNumber} "First step"\`.`, { field });
+  }
+  if (!Number.isInteger(position) || position < 1 || position > max) {
+    const range = max === 1 ? 'must be 1' : `must be between 1 and ${max}`;
+    throw new ValidationError(`\`${field}\` ${range} for quest #${questNumber} (got ${position}).`, { field });
+  }
+}
+
+/** The ids in their new order after moving the item at `from` to `to` (both 1-based). */
+export function moveInOrder<T>(items: readonly T[], from: number, to: number): T[] {
+  const order = [...items];
+  const [moved] = order.splice(from - 1, 1);
+  order.splice(to - 1, 0, moved!);
+  return order;
+}
+
+/** Whether every step already sits at its place in `order`, so nothing needs renumbering. */
+export function isDenseOrder(order: readonly string[], current: ReadonlyMap<string, number>): boolean {
+  return order.every((id, i) => current.get(id) === i + 1);
+}
