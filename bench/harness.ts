@@ -1,0 +1,68 @@
+import pg from 'pg';
+
+/** Latency samples per label, with percentiles. */
+export class Samples {
+  private readonly byLabel = new Map<string, number[]>();
+
+  add(label: string, ms: number): void {
+    let list = this.byLabel.get(label);
+    if (!list) this.byLabel.set(label, (list = []));
+    list.push(ms);
+  }
+
+  all(): number[] {
+    return [...this.byLabel.values()].flat();
+  }
+
+  rows(): Array<{ label: string; count: number; p50: number; p99: number }> {
+    return [...this.byLabel.entries()].map(([label, list]) => ({ label, count: list.length, p50: percentile(list, 50), p99: percentile(list, 99) }));
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Runs `total` operations with at most `concurrency` in flight; returns wall time in ms. */
+export async function runConcurrent(total: number, concurrency: number, op: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, async () => {
+      while (next < total) await op(next++);
+    }),
+  );
+  return performance.now() - started;
+}
+
+export function fmt(ms: number): string {
+  return `${ms.toFixed(2)} ms`;
+}
+
+export function table(rows: Array<Record<string, string | number>>): void {
+  console.table(rows);
+}
+
+/** A fresh database on the server of `baseUrl`, dropped by the returned function. */
+export async function freshDatabase(baseUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = new URL(baseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`drop database if exists "${name}" with (force)`);
+  await client.query(`create database "${name}"`);
+  await client.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: admin.toString() });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { benchQuests } from './quest.bench.js';
+
+/**
+ * `npm run bench`: every benchmark, on real PostgreSQL. Pick some with
+ * `npm run bench -- quests discord`.
+ */
+const baseUrl = process.env.DATABASE_URL;
+if (!baseUrl) {
+  console.error('npm run bench needs DATABASE_URL (a PostgreSQL server; the benchmarks create and drop their own databases).');
+  process.exit(2);
+}
+
+const suites: Record<string, () => Promise<void>> = {
+  quests: () => benchQuests(baseUrl),
+};
+
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);
+for (const name of chosen) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`unknown benchmark "${name}"; choose from ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n### ${name}`);
+  await suite();
+}
