@@ -16,7 +16,12 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir: string | undefined, seed?: Blob): Promise<EmbeddedPostgres> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   // A seed image (a dumped, already migrated database) skips initdb: tests start in a fraction of the time.
-  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(seed ? { loadDataDir: seed } : {}) });
+  const db = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(seed ? { loadDataDir: seed } : {}),
+    // A personal task list needs little cache; the 128MB default costs that much RSS.
+    postgresqlconf: ['shared_buffers = 32MB'],
+  });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   const conn = server.getServerConn();
