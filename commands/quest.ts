@@ -1,10 +1,21 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import type { Difficulty, Priority, QuestStatus } from '../src/modules/columns.js';
-import { questCard, questListReply } from '../src/modules/quest/quest.presenter.js';
+import {
+  completionReply,
+  deletedReply,
+  deletePrompt,
+  dependencyReply,
+  editedReply,
+  questCard,
+  questListReply,
+} from '../src/modules/quest/quest.presenter.js';
 import { difficulty, estimate, priority, questRef, questTitle, splitTags, tagList } from './options.js';
+import { undoReply } from '../src/modules/progression/progression.presenter.js';
 
 const upper = <T extends string>(value: string | undefined) => value?.toUpperCase() as T | undefined;
+/** `none` clears an optional value in `edit`. */
+const clearable = (value: string | undefined) => (value === undefined ? undefined : /^none$/i.test(value) ? null : value);
 
 export default defineCommand({
   name: 'quest',
@@ -73,6 +84,125 @@ export default defineCommand({
       options: { quest: questRef() },
       async handler(ctx, args) {
         return questCard(await ctx.services.quests.viewQuest(ctx.user.id, args.quest));
+      },
+    }),
+    edit: sub({
+      description: 'Change a quest: any of its fields, or its status',
+      examples: ['/quest edit #12 title:"Write the final report" estimate:2h', '/quest edit #12 category:none priority:high'],
+      options: {
+        quest: questRef(),
+        title: { ...questTitle(), required: false as const, description: 'New title' },
+        description: opt.text({ description: 'New description; none clears it', max: 2000 }),
+        difficulty: difficulty(),
+        priority: priority(),
+        estimate: estimate(),
+        category: opt.text({ description: 'Category name; none clears it', max: 100 }),
+        project: opt.text({ description: 'Project name; none clears it', max: 100 }),
+        status: opt.choice({ description: 'Move it; finish with /quest complete', choices: ['active', 'in_progress', 'archived'] }),
+      },
+      async handler(ctx, args) {
+        const result = await ctx.services.quests.editQuest(
+          ctx.user.id,
+          args.quest,
+          {
+            title: args.title,
+            description: clearable(args.description),
+            difficulty: upper<Difficulty>(args.difficulty),
+            priority: upper<Priority>(args.priority),
+            estimatedDuration: args.estimate,
+            category: clearable(args.category),
+            project: clearable(args.project),
+            status: upper<'ACTIVE' | 'IN_PROGRESS' | 'ARCHIVED'>(args.status),
+          },
+          ctx.now,
+        );
+        return editedReply(result);
+      },
+    }),
+    start: sub({
+      description: 'Start working on a quest',
+      options: { quest: questRef() },
+      async handler(ctx, args) {
+        const quest = await ctx.services.quests.startQuest(ctx.user.id, args.quest, ctx.now);
+        return questCard(quest, '⏱️ Started. Time spent counts from now; good luck!');
+      },
+    }),
+    complete: sub({
+      description: 'Finish a quest and collect its XP',
+      examples: ['/quest complete #12', '/quest complete #12 minutes:1h15m difficulty_rating:4 satisfaction:5'],
+      options: {
+        quest: questRef(),
+        minutes: opt.duration({ description: 'Time it took, e.g. 45m; by default the time since you started it', min: 1, max: 1440 }),
+        difficulty_rating: opt.integer({ description: 'How hard it felt, 1 to 5', min: 1, max: 5 }),
+        satisfaction: opt.integer({ description: 'How satisfying it was, 1 to 5', min: 1, max: 5 }),
+      },
+      async handler(ctx, args) {
+        const result = await ctx.services.quests.completeQuest(
+          ctx.user.id,
+          args.quest,
+          { minutes: args.minutes, difficultyRating: args.difficulty_rating, satisfaction: args.satisfaction },
+          ctx.now,
+        );
+        return completionReply(result);
+      },
+    }),
+    undo: sub({
+      description: 'Reopen a quest completed in the last 24 hours, taking back its XP',
+      examples: ['/quest undo #12'],
+      options: { quest: questRef() },
+      async handler(ctx, args) {
+        return undoReply(await ctx.services.progression.undoCompletion(ctx.user.id, args.quest, ctx.now));
+      },
+    }),
+    archive: sub({
+      description: 'Put a quest away without deleting it',
+      options: { quest: questRef() },
+      async handler(ctx, args) {
+        const quest = await ctx.services.quests.archiveQuest(ctx.user.id, args.quest, ctx.now);
+        return questCard(quest, `📦 Archived. \`/quest unarchive #${quest.number}\` brings it back.`);
+      },
+    }),
+    unarchive: sub({
+      description: 'Bring an archived quest back',
+      options: { quest: questRef() },
+      async handler(ctx, args) {
+        const quest = await ctx.services.quests.unarchiveQuest(ctx.user.id, args.quest, ctx.now);
+        return questCard(quest, quest.status === 'COMPLETED' ? 'Back from the archive, still completed.' : 'Back from the archive and active again.');
+      },
+    }),
+    delete: sub({
+      description: 'Delete a quest for good (asks first)',
+      examples: ['/quest delete #12', '/quest delete #12 confirm:yes'],
+      options: {
+        quest: questRef(),
+        confirm: opt.boolean({ description: 'yes deletes without asking' }),
+      },
+      async handler(ctx, args) {
+        if (!args.confirm) return deletePrompt(await ctx.services.quests.viewQuest(ctx.user.id, args.quest));
+        return deletedReply(await ctx.services.quests.deleteQuest(ctx.user.id, args.quest));
+      },
+    }),
+    depend: sub({
+      description: 'Make a quest wait for another one',
+      examples: ['/quest depend #12 on:#9', '/quest depend "Paint the walls" on:"Buy paint" type:resource'],
+      options: {
+        quest: questRef('The quest that waits'),
+        on: questRef('The quest it waits for'),
+        type: opt.choice({
+          description: 'sequential blocks starting and completing; resource and time are notes',
+          choices: ['sequential', 'resource', 'time'],
+          default: 'sequential',
+        }),
+      },
+      async handler(ctx, args) {
+        return dependencyReply(await ctx.services.quests.addDependency(ctx.user.id, args.quest, args.on, args.type!));
+      },
+    }),
+    undepend: sub({
+      description: 'Stop a quest waiting for another one',
+      options: { quest: questRef('The quest that waits'), on: questRef('The quest it waits for') },
+      async handler(ctx, args) {
+        return dependencyReply(await ctx.services.quests.removeDependency(ctx.user.id, args.quest, args.on));
       },
     }),
   },

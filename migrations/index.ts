@@ -1,7 +1,13 @@
 import { Migration20261124000001_initial_schema } from './Migration20261124000001_initial_schema.js';
+import { Migration20261124000041_gamification_counters } from './Migration20261124000041_gamification_counters.js';
+import { Migration20261124000042_achievement_catalog } from './Migration20261124000042_achievement_catalog.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so they load the
  * same way under tsx, vitest and the CLI. Add new ones at the end.
  */
-export const migrationsList = [{ name: 'Migration20261124000001_initial_schema', class: Migration20261124000001_initial_schema }];
+export const migrationsList = [
+  { name: 'Migration20261124000001_initial_schema', class: Migration20261124000001_initial_schema },
+  { name: 'Migration20261124000041_gamification_counters', class: Migration20261124000041_gamification_counters },
+  { name: 'Migration20261124000042_achievement_catalog', class: Migration20261124000042_achievement_catalog },
+];

@@ -7,6 +7,8 @@ import { createApp } from './app.js';
 import { createLogger } from './infra/logger.js';
 import { ConsoleNotifier } from './platforms/console/console.notifier.js';
 import { ConsoleAdapter } from './platforms/console/console.adapter.js';
+import { startSlack } from './platforms/slack/index.js';
+import { startDiscord } from './platforms/discord/index.js';
 
 /** Composition root: config -> database -> kv -> services -> adapters -> HTTP. */
 async function main(): Promise<void> {
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
     : createLogger(config.logLevel);
 
   const app = await createApp(config, logger);
+  const slack = config.slack.enabled ? await startSlack(app) : undefined;
+  const discord = config.discord.token || config.discord.publicKey ? await startDiscord(app) : undefined;
   const port = await app.http.listen(config.port).catch((error: NodeJS.ErrnoException) => {
     if (config.console && error.code === 'EADDRINUSE') {
       logger.warn({ port: config.port }, 'HTTP port in use; local mode continues without the HTTP server');
@@ -39,6 +43,8 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await slack?.stop().catch((error) => logger.error({ err: error }, 'slack shutdown failed'));
+    await discord?.stop().catch((error) => logger.error({ err: error }, 'discord shutdown failed'));
     await app.close().catch((error) => logger.error({ err: error }, 'shutdown failed'));
     logger.flush?.();
     process.exit(code);

@@ -9,6 +9,7 @@ import { QuestTag, Tag } from './tag/tag.entity.js';
 import { Achievement, UserAchievement } from './achievement/achievement.entity.js';
 import { Streak } from './streak/streak.entity.js';
 import { ExperienceEvent } from './progression/experience-event.entity.js';
+import { UserStats } from './progression/user-stats.entity.js';
 import { UserBehaviorLog } from './analytics/behavior-log.entity.js';
 import { AiSuggestion } from './suggestion/ai-suggestion.entity.js';
 import { Notification, NotificationPreference } from './notification/notification.entity.js';
@@ -33,6 +34,7 @@ export const entities = [
   UserAchievement,
   Streak,
   ExperienceEvent,
+  UserStats,
   UserBehaviorLog,
   AiSuggestion,
   Notification,

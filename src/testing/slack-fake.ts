@@ -14,6 +14,9 @@
  *   factor ~1.97, randomize => the first retry lands n + 1..2 s later). `rejectRateLimitedCalls: true` throws
  *   WebAPIRateLimitedError instead. Any other non-200 status is a WebAPIHTTPError (not retried); `ok:false`
  *   bodies are WebAPIPlatformError with `data.error` (not retried).
+ * - `filesUploadV2` is three steps: files.getUploadURLExternal (the fake hands out `${baseUrl}/upload/<file id>`),
+ *   a POST of the bytes to that URL (the WebClient sends them multipart-encoded; the fake keeps the raw body),
+ *   then files.completeUploadExternal with `files` (JSON) and `channel_id`. See `uploads()`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +69,18 @@ export interface ResponseUrlPost {
   status: number;
 }
 
+/** A file sent through files.uploadV2 (getUploadURLExternal -> upload -> completeUploadExternal). */
+export interface FakeUpload {
+  fileId: string;
+  filename: string;
+  /** Bytes received at the upload URL (undefined until uploaded). */
+  data?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  channelId?: string;
+  title?: string;
+  completed: boolean;
+}
+
 export interface FakeMessage {
   channel: string;
   ts: string;
@@ -97,6 +112,7 @@ const JSON_FIELDS = new Set([
   'options',
   'option_groups',
   'profile',
+  'files',
 ]);
 
 const RESPONSE_URL_MAX_POSTS = 5;
@@ -169,6 +185,7 @@ export class SlackFake {
   private messageStore = new Map<string, FakeMessage>();
   private views = new Map<string, Record<string, any>>();
   private dmChannels = new Map<string, string>(); // D... -> user id
+  private fileUploads = new Map<string, FakeUpload>();
   private tsCounter = 0;
   private lastTsSecond = 0;
   private idCounter = 0;
@@ -278,6 +295,7 @@ export class SlackFake {
     this.expiredResponseUrls.clear();
     this.messageStore.clear();
     this.views.clear();
+    this.fileUploads.clear();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -292,6 +310,11 @@ export class SlackFake {
   /** Recorded calls that succeeded (HTTP 200 and ok:true). */
   okCalls(method?: string): SlackFakeCall[] {
     return this.calls(method).filter((c) => c.status === 200 && c.response.ok === true);
+  }
+
+  /** Files uploaded through files.uploadV2, in the order their upload URLs were handed out. */
+  uploads(): FakeUpload[] {
+    return [...this.fileUploads.values()];
   }
 
   responseUrlPosts(id?: string): ResponseUrlPost[] {
@@ -349,6 +372,19 @@ export class SlackFake {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
+    if (url.pathname.startsWith('/upload/')) {
+      // files.uploadV2 step 2: the bytes go to the URL getUploadURLExternal returned (any body encoding).
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const upload = this.fileUploads.get(decodeURIComponent(url.pathname.slice('/upload/'.length)));
+      if (!upload) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      upload.data = Buffer.concat(chunks);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${upload.data.length}`);
+      return;
+    }
     const raw = await readBody(req);
 
     if (url.pathname.startsWith('/response/')) {
@@ -476,6 +512,10 @@ export class SlackFake {
         return this.oauthV2Access(args);
       case 'apps.connections.open':
         return this.appsConnectionsOpen(token);
+      case 'files.getUploadURLExternal':
+        return this.filesGetUploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.filesCompleteUpload(args);
       default:
         return { ok: false, error: 'unknown_method', req_method: method };
     }
@@ -782,6 +822,38 @@ export class SlackFake {
       team: { id: install.teamId, name: install.teamName },
       enterprise: null,
       is_enterprise_install: false,
+    };
+  }
+
+  private filesGetUploadUrl(args: Record<string, any>): Record<string, any> {
+    if (typeof args.filename !== 'string' || args.filename === '' || !(Number(args.length) > 0)) {
+      return { ok: false, error: 'invalid_arguments' };
+    }
+    const fileId = this.nextId('F');
+    this.fileUploads.set(fileId, { fileId, filename: args.filename, completed: false });
+    return { ok: true, upload_url: `${this.baseUrl}/upload/${fileId}`, file_id: fileId };
+  }
+
+  private filesCompleteUpload(args: Record<string, any>): Record<string, any> {
+    const files = (Array.isArray(args.files) ? args.files : []) as Array<{ id?: string; title?: string }>;
+    if (!files.length) return { ok: false, error: 'invalid_arguments' };
+    for (const file of files) {
+      const upload = file.id ? this.fileUploads.get(file.id) : undefined;
+      if (!upload?.data) return { ok: false, error: 'file_not_found' };
+    }
+    if (typeof args.channel_id === 'string' && args.channel_id !== '') {
+      const target = this.resolveTarget(args.channel_id);
+      if ('error' in target) return { ok: false, error: target.error };
+    }
+    return {
+      ok: true,
+      files: files.map((file) => {
+        const upload = this.fileUploads.get(file.id!)!;
+        upload.completed = true;
+        upload.channelId = typeof args.channel_id === 'string' ? args.channel_id : undefined;
+        upload.title = file.title;
+        return { id: upload.fileId, title: file.title ?? upload.filename, name: upload.filename };
+      }),
     };
   }
 

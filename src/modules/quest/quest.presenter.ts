@@ -2,7 +2,7 @@ import { escapeMarkdown as md } from '../../core/markdown.js';
 import { formatDuration } from '../../core/options.js';
 import type { Reply, ReplyButton, Tone } from '../../core/reply.js';
 import type { Difficulty } from '../columns.js';
-import type { QuestDetail, QuestPage, QuestSummary } from './quest.service.js';
+import type { CompletionResult, DependencyResult, EditResult, QuestDetail, QuestPage, QuestSummary } from './quest.service.js';
 import { statusLabel } from './quest.rules.js';
 
 const DIFFICULTY_ICON: Record<Difficulty, string> = { EASY: '🟢', MEDIUM: '🟡', HARD: '🟠', EPIC: '🟣' };
@@ -59,6 +59,66 @@ export function questCard(quest: QuestDetail, heading?: string): Reply {
     checklist: quest.steps.length ? quest.steps.map((s) => ({ done: s.completed, text: md(s.title) })) : undefined,
     buttons: questButtons(quest),
   };
+}
+
+/** The card after an edit, saying what changed (and the XP it is now worth). */
+export function editedReply({ quest, changes }: EditResult): Reply {
+  if (!changes.length) return questCard(quest, 'Nothing to change: it already looks like that.');
+  const xp = changes.some((c) => c === 'difficulty' || c === 'estimate') && !quest.completedAt ? ` It is now worth **${quest.experiencePoints} XP**.` : '';
+  return questCard(quest, `✏️ Updated ${changes.join(', ')}.${xp}`);
+}
+
+/** The celebration after a completion, with the rewards the completion hook granted. */
+export function completionReply({ quest, steps, ratings, rewards }: CompletionResult): Reply {
+  const lines = ['Well done, that one is off your list.'];
+  if (rewards.xpAwarded > 0) lines.push(`✨ **+${rewards.xpAwarded} XP**`);
+  lines.push(...rewards.lines);
+  const fields = [];
+  if (quest.actualDuration !== null) {
+    fields.push({ name: 'Time spent', value: `${formatDuration(quest.actualDuration)} (estimated ${formatDuration(quest.estimatedDuration)})`, inline: true });
+  }
+  if (steps.total) fields.push({ name: 'Steps', value: `${steps.done}/${steps.total}`, inline: true });
+  if (ratings.difficulty !== null) fields.push({ name: 'Difficulty felt', value: `${ratings.difficulty}/5`, inline: true });
+  if (ratings.satisfaction !== null) fields.push({ name: 'Satisfaction', value: `${ratings.satisfaction}/5`, inline: true });
+  return {
+    title: `🎉 Quest complete: #${quest.number} ${quest.title}`,
+    text: lines.join('\n'),
+    tone: 'success',
+    fields: fields.length ? fields : undefined,
+    buttons: questButtons({ number: quest.number, status: 'COMPLETED' }),
+    followUps: rewards.notices.length ? rewards.notices : undefined,
+  };
+}
+
+/**
+ * Asks before deleting. Private to the asker: a button runs for whoever clicks it,
+ * against their own quests, so a shared prompt could delete someone else's #N.
+ */
+export function deletePrompt(quest: QuestDetail): Reply {
+  const ref = `#${quest.number}`;
+  const steps = quest.steps.length ? `its ${quest.steps.length} step${quest.steps.length === 1 ? '' : 's'}, tags` : 'its tags';
+  return {
+    title: `Delete ${ref} ${quest.title}?`,
+    text: `⚠️ This removes the quest with ${steps}, dependencies and stats for good. Archiving keeps it out of the way instead: \`/quest archive ${ref}\`.`,
+    tone: 'neutral',
+    ephemeral: true,
+    buttons: [
+      { label: 'Delete', action: `quest delete ${ref} confirm:yes`, style: 'danger' },
+      { label: 'Keep it', action: `quest view ${ref}`, style: 'secondary' },
+    ],
+  };
+}
+
+export function deletedReply(quest: { number: number; title: string }): Reply {
+  return { text: `🗑️ Deleted #${quest.number} ${md(quest.title)}.`, tone: 'success' };
+}
+
+export function dependencyReply({ quest, prerequisite, type, outcome }: DependencyResult): Reply {
+  const other = `#${prerequisite.number} ${md(prerequisite.title)}`;
+  if (outcome === 'removed') return questCard(quest, `🔓 No longer waits on ${other}.`);
+  const heading = outcome === 'retyped' ? `🔗 Still waits on ${other}, now as ${type}.` : `🔗 Now waits on ${other} (${type}).`;
+  const blocking = type === 'sequential' && prerequisite.status !== 'COMPLETED' ? ' It can start once that one is completed.' : '';
+  return questCard(quest, heading + blocking);
 }
 
 export function questLine(quest: QuestSummary): string {

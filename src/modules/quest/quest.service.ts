@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
-import type { Difficulty, Priority, QuestStatus } from '../columns.js';
+import { escapeMarkdown as md } from '../../core/markdown.js';
+import type { DependencyType, Difficulty, Priority, QuestStatus } from '../columns.js';
 import { questXp } from '../progression/progression.rules.js';
 import { logBehavior } from '../analytics/behavior-log.service.js';
-import { parseQuestNumber, PRIORITY_RANK } from './quest.rules.js';
+import type { CompletedQuest, CompletionHook, CompletionRewards } from './completion.js';
+import { canMove, movableFrom, parseQuestNumber, PRIORITY_RANK, refusalReason, statusLabel, unarchivedStatus } from './quest.rules.js';
 
 export interface QuestRow {
   id: string;
@@ -48,6 +50,46 @@ export interface CreateQuestInput {
   status?: 'ACTIVE' | 'DRAFT';
 }
 
+/** `undefined` keeps a value; `null` clears description, category or project. */
+export interface EditQuestInput {
+  title?: string;
+  description?: string | null;
+  difficulty?: Difficulty;
+  priority?: Priority;
+  estimatedDuration?: number;
+  category?: string | null;
+  project?: string | null;
+  status?: 'ACTIVE' | 'IN_PROGRESS' | 'ARCHIVED';
+}
+
+export interface EditResult {
+  quest: QuestDetail;
+  /** Names of the options whose value changed, in option order. */
+  changes: string[];
+}
+
+export interface CompleteQuestInput {
+  /** Time actually spent; defaults to the time since the quest was started. */
+  minutes?: number;
+  difficultyRating?: number;
+  satisfaction?: number;
+}
+
+export interface CompletionResult {
+  quest: CompletedQuest;
+  steps: { done: number; total: number };
+  ratings: { difficulty: number | null; satisfaction: number | null };
+  rewards: CompletionRewards;
+}
+
+export interface DependencyResult {
+  quest: QuestDetail;
+  prerequisite: { number: number; title: string; status: QuestStatus };
+  type: DependencyType;
+  /** `retyped` when the dependency existed with another type. */
+  outcome: 'added' | 'retyped' | 'removed';
+}
+
 export type ListFilter = 'open' | 'all' | QuestStatus;
 
 export interface ListQuestsInput {
@@ -75,9 +117,15 @@ const QUEST_COLUMNS = `q.id, q.number, q.title, q.description, q.difficulty, q.s
 
 const PRIORITY_ORDER = `case q.priority when 'URGENT' then 4 when 'HIGH' then 3 when 'MEDIUM' then 2 else 1 end`;
 
+/** A prerequisite `p` still holds its dependent back unless it was completed (possibly archived since). */
+const UNFINISHED = `p.status <> 'COMPLETED' and (p.status <> 'ARCHIVED' or p.completed_at is null)`;
+
 /** Quest verbs. Every query is scoped to the acting user: other users' quests are "not found". */
 export class QuestService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly completion: CompletionHook,
+  ) {}
 
   async createQuest(userId: string, input: CreateQuestInput): Promise<QuestDetail> {
     const id = await this.em.transactional(async (em) => {
@@ -156,7 +204,7 @@ export class QuestService {
     }
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (page > pages) throw new ValidationError(`\`page\` must be between 1 and ${pages}.`, { field: 'page' });
-    return { quests: rows.map(({ total: _total, ...quest }) => quest), page, pages, total };
+    return { quests: rows.map(({ total: _total, ...quest }) => withDates(quest)), page, pages, total };
   }
 
   /** Resolves `12`, `#12` or a unique title fragment to one of the user's quests. */
@@ -165,7 +213,7 @@ export class QuestService {
     if (number !== null) {
       const [row] = await this.em.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where q.user_id = ? and q.number = ?`, [userId, number]);
       if (!row) throw new NotFoundError(`Quest #${number} not found.`);
-      return row;
+      return withDates(row);
     }
     const fragment = ref.trim();
     const rows = await this.em.execute<QuestRow[]>(
@@ -177,9 +225,9 @@ export class QuestService {
     );
     if (!rows.length) throw new NotFoundError(`No quest matches "${fragment}".`);
     const exact = rows.filter((r) => r.title.toLowerCase() === fragment.toLowerCase());
-    if (exact.length === 1 || rows.length === 1) return exact[0] ?? rows[0]!;
+    if (exact.length === 1 || rows.length === 1) return withDates(exact[0] ?? rows[0]!);
     const open = rows.filter((r) => r.status !== 'COMPLETED' && r.status !== 'ARCHIVED');
-    if (open.length === 1 && exact.length === 0) return open[0]!;
+    if (open.length === 1 && exact.length === 0) return withDates(open[0]!);
     const shown = rows.slice(0, 5).map((r) => `#${r.number} ${r.title}`);
     throw new ConflictError(`"${fragment}" matches several quests: ${shown.join('; ')}${rows.length > 5 ? '; …' : ''}. Name one by its number.`);
   }
@@ -202,7 +250,7 @@ export class QuestService {
       ),
       this.unfinishedPrerequisites(questId, ['sequential', 'resource', 'time']),
     ]);
-    return { ...quest, category: category[0] ?? null, project: project[0] ?? null, tags, steps, blockers };
+    return { ...withDates(quest), category: category[0] ?? null, project: project[0] ?? null, tags, steps, blockers };
   }
 
   async viewQuest(userId: string, ref: string): Promise<QuestDetail> {
@@ -211,15 +259,252 @@ export class QuestService {
   }
 
   /** Prerequisites not yet completed, of the given dependency types. */
-  async unfinishedPrerequisites(questId: string, types: string[]): Promise<Array<{ number: number; title: string; type: string }>> {
-    return this.em.execute(
+  async unfinishedPrerequisites(
+    questId: string,
+    types: string[],
+    em: EntityManager = this.em,
+  ): Promise<Array<{ number: number; title: string; type: string }>> {
+    return em.execute(
       `select p.number, p.title, d.dependency_type as type
        from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
-       where d.dependent_quest_id = ? and p.status <> 'COMPLETED'
+       where d.dependent_quest_id = ? and ${UNFINISHED}
          and d.dependency_type in (select jsonb_array_elements_text(?::jsonb))
        order by p.number`,
       [questId, JSON.stringify(types)],
     );
+  }
+
+  /** Changes any of a quest's fields and optionally its status, in one transaction. */
+  async editQuest(userId: string, ref: string, input: EditQuestInput, now: Date): Promise<EditResult> {
+    const fields = Object.entries(input).filter(([, value]) => value !== undefined);
+    if (!fields.length) {
+      throw new ValidationError('Nothing to change: give at least one of `title`, `description`, `difficulty`, `priority`, `estimate`, `category`, `project` or `status`.');
+    }
+    const { id } = await this.resolveQuest(userId, ref);
+    const changes = await this.em.transactional(async (tx) => {
+      const quest = await lockQuest(tx, userId, id);
+      const next = {
+        title: input.title ?? quest.title,
+        description: input.description === undefined ? quest.description : input.description,
+        difficulty: input.difficulty ?? quest.difficulty,
+        priority: input.priority ?? quest.priority,
+        estimatedDuration: input.estimatedDuration ?? quest.estimatedDuration,
+        categoryId: await resolveClearable(tx, 'quest_categories', userId, input.category, quest.categoryId, 'category'),
+        projectId: await resolveClearable(tx, 'projects', userId, input.project, quest.projectId, 'project'),
+      };
+      const changes = (
+        [
+          ['title', next.title !== quest.title],
+          ['description', next.description !== quest.description],
+          ['difficulty', next.difficulty !== quest.difficulty],
+          ['priority', next.priority !== quest.priority],
+          ['estimate', next.estimatedDuration !== quest.estimatedDuration],
+          ['category', next.categoryId !== quest.categoryId],
+          ['project', next.projectId !== quest.projectId],
+        ] as const
+      )
+        .filter(([, changed]) => changed)
+        .map(([name]) => name as string);
+      if (changes.length) {
+        // XP follows difficulty and estimate until the quest is completed; after that it is history.
+        const experiencePoints = quest.completedAt ? quest.experiencePoints : questXp(next.difficulty, next.estimatedDuration);
+        await tx.execute(
+          `update quests set title = ?, description = ?, difficulty = ?, priority = ?, estimated_duration = ?,
+             experience_points = ?, category_id = ?, project_id = ?
+           where id = ? and user_id = ?`,
+          [next.title, next.description, next.difficulty, next.priority, next.estimatedDuration, experiencePoints, next.categoryId, next.projectId, id, userId],
+        );
+      }
+      let status: { from: QuestStatus; to: QuestStatus } | undefined;
+      if (input.status && input.status !== quest.status) {
+        status = { from: quest.status, to: await this.moveStatus(tx, userId, quest, input.status, now, `set ${questLabel(quest)} to ${statusLabel(input.status)}`) };
+        changes.push('status');
+      }
+      if (changes.length) await logBehavior(tx, userId, 'quest_edited', { questId: id, number: quest.number, changes, status });
+      return changes;
+    });
+    return { quest: await this.getDetail(userId, id), changes };
+  }
+
+  /** DRAFT or ACTIVE -> IN_PROGRESS, unless an unfinished sequential prerequisite holds it back. */
+  async startQuest(userId: string, ref: string, now: Date): Promise<QuestDetail> {
+    return this.changeStatus(userId, ref, now, { to: 'IN_PROGRESS', verb: 'start', action: 'quest_started' });
+  }
+
+  async archiveQuest(userId: string, ref: string, now: Date): Promise<QuestDetail> {
+    return this.changeStatus(userId, ref, now, { to: 'ARCHIVED', verb: 'archive', action: 'quest_archived' });
+  }
+
+  /** ARCHIVED -> ACTIVE (or back to COMPLETED when it had been completed). */
+  async unarchiveQuest(userId: string, ref: string, now: Date): Promise<QuestDetail> {
+    return this.changeStatus(userId, ref, now, { to: 'ACTIVE', verb: 'unarchive', action: 'quest_unarchived', onlyFrom: 'ARCHIVED' });
+  }
+
+  /**
+   * Completes a quest exactly once: a conditional status update, and only when it
+   * changed a row the analytics, the behavior log and the completion hook
+   * (gamification), all in one transaction.
+   */
+  async completeQuest(userId: string, ref: string, input: CompleteQuestInput, now: Date): Promise<CompletionResult> {
+    const { id } = await this.resolveQuest(userId, ref);
+    const at = now.toISOString();
+    return this.em.transactional(async (tx) => {
+      const [completed] = await tx.execute<CompletedQuest[]>(
+        `update quests q set status = 'COMPLETED', completed_at = ?::timestamptz,
+           actual_duration = coalesce(?::int, case when q.status = 'IN_PROGRESS' and q.started_at is not null
+             then greatest(1, round(extract(epoch from (?::timestamptz - q.started_at)) / 60))::int end)
+         where q.id = ? and q.user_id = ?
+           and q.status in (select jsonb_array_elements_text(?::jsonb))
+           and not exists (select 1 from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
+             where d.dependent_quest_id = q.id and d.dependency_type = 'sequential' and ${UNFINISHED})
+         returning q.id, q.user_id as "userId", q.number, q.title, q.difficulty, q.estimated_duration as "estimatedDuration",
+           q.actual_duration as "actualDuration", q.category_id as "categoryId", q.project_id as "projectId",
+           q.completed_at as "completedAt"`,
+        [at, input.minutes ?? null, at, id, userId, JSON.stringify(movableFrom('COMPLETED'))],
+      );
+      if (!completed) throw await this.explainRefusal(tx, userId, id, 'COMPLETED', 'complete');
+      const quest = { ...completed, completedAt: now };
+      const ratings = { difficulty: input.difficultyRating ?? null, satisfaction: input.satisfaction ?? null };
+      // One round trip: count the steps, write the analytics row from the counts, and return them for the reply.
+      const [steps] = await tx.execute<{ done: number; total: number }[]>(
+        `with s as (select count(*) filter (where completed)::int as done, count(*)::int as total from quest_steps where quest_id = ?),
+           a as (insert into quest_analytics (quest_id, user_id, time_spent_minutes, completion_rate, difficulty_rating, satisfaction_rating)
+                 select ?::uuid, ?::uuid, ?::int, case when s.total > 0 then round(100.0 * s.done / s.total, 2) end, ?::int, ?::int from s)
+         select done, total from s`,
+        [id, id, userId, quest.actualDuration ?? 0, ratings.difficulty, ratings.satisfaction],
+      );
+      await logBehavior(tx, userId, 'quest_completed', {
+        questId: id,
+        number: quest.number,
+        difficulty: quest.difficulty,
+        actualDuration: quest.actualDuration,
+        stepsDone: steps!.done,
+        stepsTotal: steps!.total,
+      });
+      const rewards = await this.completion.onQuestCompleted(tx, quest, now);
+      return { quest, steps: steps!, ratings, rewards };
+    });
+  }
+
+  /** Deletes a quest with its steps, tags, dependencies and analytics (cascades). */
+  async deleteQuest(userId: string, ref: string): Promise<{ number: number; title: string }> {
+    const { id } = await this.resolveQuest(userId, ref);
+    return this.em.transactional(async (tx) => {
+      const [deleted] = await tx.execute<{ number: number; title: string }[]>(
+        'delete from quests where id = ? and user_id = ? returning number, title',
+        [id, userId],
+      );
+      if (!deleted) throw new NotFoundError('Quest not found.');
+      await logBehavior(tx, userId, 'quest_deleted', { questId: id, number: deleted.number, title: deleted.title });
+      return deleted;
+    });
+  }
+
+  /**
+   * Makes `ref` wait for `onRef`. Self-dependencies and cycles are refused; the
+   * cycle check runs in the database under a lock on the user's row, so two
+   * concurrent inserts cannot close a loop between them.
+   */
+  async addDependency(userId: string, ref: string, onRef: string, type: DependencyType): Promise<DependencyResult> {
+    const quest = await this.resolveQuest(userId, ref);
+    const prerequisite = await this.resolveQuest(userId, onRef);
+    if (quest.id === prerequisite.id) throw new ValidationError(`A quest can't depend on itself (\`quest\` and \`on\` both name ${questLabel(quest)}).`, { field: 'on' });
+    const outcome = await this.em.transactional(async (tx) => {
+      await tx.execute('select id from users where id = ? for update', [userId]);
+      const [loop] = await tx.execute<{ path: string }[]>(
+        `with recursive chain(id, path) as (
+           select d.prerequisite_quest_id, array[d.dependent_quest_id, d.prerequisite_quest_id]
+           from quest_dependencies d where d.dependent_quest_id = ?
+           union all
+           select d.prerequisite_quest_id, c.path || d.prerequisite_quest_id
+           from quest_dependencies d join chain c on d.dependent_quest_id = c.id
+           where d.prerequisite_quest_id <> all(c.path)
+         )
+         select (select string_agg('#' || q.number, ' → ' order by u.ord)
+                 from unnest(c.path) with ordinality as u(id, ord) join quests q on q.id = u.id) as path
+         from chain c where c.id = ? limit 1`,
+        [prerequisite.id, quest.id],
+      );
+      if (loop) {
+        throw new ConflictError(
+          `${questLabel(quest)} can't wait on ${questLabel(prerequisite)}: #${prerequisite.number} already waits on #${quest.number} (${loop.path}), so that would make a loop.`,
+        );
+      }
+      const [existing] = await tx.execute<{ type: DependencyType }[]>(
+        'select dependency_type as type from quest_dependencies where dependent_quest_id = ? and prerequisite_quest_id = ?',
+        [quest.id, prerequisite.id],
+      );
+      if (existing?.type === type) throw new ConflictError(`${questLabel(quest)} already waits on ${questLabel(prerequisite)} (${type}).`);
+      if (existing) {
+        await tx.execute('update quest_dependencies set dependency_type = ? where dependent_quest_id = ? and prerequisite_quest_id = ?', [type, quest.id, prerequisite.id]);
+      } else {
+        await tx.execute('insert into quest_dependencies (dependent_quest_id, prerequisite_quest_id, dependency_type) values (?, ?, ?)', [quest.id, prerequisite.id, type]);
+      }
+      const outcome = existing ? 'retyped' : 'added';
+      await logBehavior(tx, userId, 'quest_dependency_added', { questId: quest.id, prerequisiteId: prerequisite.id, type, outcome });
+      return outcome;
+    });
+    return { quest: await this.getDetail(userId, quest.id), prerequisite, type, outcome };
+  }
+
+  async removeDependency(userId: string, ref: string, onRef: string): Promise<DependencyResult> {
+    const quest = await this.resolveQuest(userId, ref);
+    const prerequisite = await this.resolveQuest(userId, onRef);
+    const type = await this.em.transactional(async (tx) => {
+      const [removed] = await tx.execute<{ type: DependencyType }[]>(
+        'delete from quest_dependencies where dependent_quest_id = ? and prerequisite_quest_id = ? returning dependency_type as type',
+        [quest.id, prerequisite.id],
+      );
+      if (!removed) throw new NotFoundError(`${questLabel(quest)} doesn't wait on ${questLabel(prerequisite)}.`);
+      await logBehavior(tx, userId, 'quest_dependency_removed', { questId: quest.id, prerequisiteId: prerequisite.id, type: removed.type });
+      return removed.type;
+    });
+    return { quest: await this.getDetail(userId, quest.id), prerequisite, type, outcome: 'removed' };
+  }
+
+  /** One status move of a subcommand, logged as `action`; `onlyFrom` narrows the rules' sources (unarchive). */
+  private async changeStatus(
+    userId: string,
+    ref: string,
+    now: Date,
+    move: { to: QuestStatus; verb: string; action: string; onlyFrom?: QuestStatus },
+  ): Promise<QuestDetail> {
+    const { id } = await this.resolveQuest(userId, ref);
+    await this.em.transactional(async (tx) => {
+      const quest = await lockQuest(tx, userId, id);
+      if (move.onlyFrom && quest.status !== move.onlyFrom) {
+        throw new ConflictError(`${questLabel(quest)} isn't ${statusLabel(move.onlyFrom)} (it is ${statusLabel(quest.status)}).`);
+      }
+      const status = await this.moveStatus(tx, userId, quest, move.to, now, `${move.verb} ${questLabel(quest)}`);
+      await logBehavior(tx, userId, move.action, { questId: id, number: quest.number, from: quest.status, to: status });
+    });
+    return this.getDetail(userId, id);
+  }
+
+  /** Applies one status move to a locked quest; `attempt` words the refusal ("start #3 Buy paint"). */
+  private async moveStatus(tx: EntityManager, userId: string, quest: QuestRow, to: QuestStatus, now: Date, attempt: string): Promise<QuestStatus> {
+    if (!canMove(quest.status, to)) throw new ConflictError(`Can't ${attempt}: ${refusalReason(quest.status, to)}.`);
+    const target = quest.status === 'ARCHIVED' && to === 'ACTIVE' ? unarchivedStatus(quest.completedAt) : to;
+    if (target === 'IN_PROGRESS') {
+      const blockers = await this.unfinishedPrerequisites(quest.id, ['sequential'], tx);
+      if (blockers.length) throw new ConflictError(blockedMessage(attempt, blockers));
+    }
+    await tx.execute(
+      `update quests set status = ?, started_at = case when ? then ?::timestamptz else started_at end where id = ? and user_id = ?`,
+      [target, target === 'IN_PROGRESS', now.toISOString(), quest.id, userId],
+    );
+    return target;
+  }
+
+  /** Why a conditional move changed no row, re-read inside the same transaction. */
+  private async explainRefusal(tx: EntityManager, userId: string, id: string, to: QuestStatus, verb: string): Promise<Error> {
+    const [quest] = await tx.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where q.id = ? and q.user_id = ?`, [id, userId]);
+    if (!quest) return new NotFoundError('Quest not found.');
+    const attempt = `${verb} ${questLabel(quest)}`;
+    if (!canMove(quest.status, to)) return new ConflictError(`Can't ${attempt}: ${refusalReason(quest.status, to)}.`);
+    const blockers = await this.unfinishedPrerequisites(id, ['sequential'], tx);
+    if (blockers.length) return new ConflictError(blockedMessage(attempt, blockers));
+    return new ConflictError(`${questLabel(quest)} changed while completing it: please try again.`);
   }
 
   /** The user's quests matching a partial number or title, for autocomplete (at most 25). */
@@ -238,6 +523,42 @@ export class QuestService {
       [userId, text, `%${escapeLike(text)}%`, limit],
     );
   }
+}
+
+/** Raw queries return timestamps as text; the rows we hand out carry Dates. */
+function withDates<T extends Pick<QuestRow, 'createdAt' | 'startedAt' | 'completedAt'>>(row: T): T {
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return { ...row, createdAt: date(row.createdAt)!, startedAt: date(row.startedAt), completedAt: date(row.completedAt) };
+}
+
+/** `#3 Buy paint`, escaped for markdown. */
+function questLabel(quest: { number: number; title: string }): string {
+  return `#${quest.number} ${md(quest.title)}`;
+}
+
+function blockedMessage(attempt: string, blockers: Array<{ number: number; title: string }>): string {
+  const names = blockers.map(questLabel).join(', ');
+  return `Can't ${attempt} yet: it waits on ${names}. Finish ${blockers.length === 1 ? 'that' : 'those'} first.`;
+}
+
+async function lockQuest(em: EntityManager, userId: string, id: string): Promise<QuestRow> {
+  const [quest] = await em.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where q.id = ? and q.user_id = ? for update`, [id, userId]);
+  if (!quest) throw new NotFoundError('Quest not found.');
+  return withDates(quest);
+}
+
+/** `undefined` keeps `current`, `null` clears it, a name is looked up among the user's own. */
+async function resolveClearable(
+  em: EntityManager,
+  table: 'quest_categories' | 'projects',
+  userId: string,
+  name: string | null | undefined,
+  current: string | null,
+  label: 'category' | 'project',
+): Promise<string | null> {
+  if (name === undefined) return current;
+  if (name === null) return null;
+  return findOwnedByName(em, table, userId, name, label);
 }
 
 export function escapeLike(text: string): string {

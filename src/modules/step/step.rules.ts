@@ -47,7 +47,7 @@ export function checkPosition(field: string, position: number, max: number, ques
   }
 }
 
-/** The ids in their new order after moving the item at `from` to `to` (both 1-based). */
+/** The items in their new order after moving the one at `from` to `to` (both 1-based). */
 export function moveInOrder<T>(items: readonly T[], from: number, to: number): T[] {
   const order = [...items];
   const [moved] = order.splice(from - 1, 1);
@@ -55,7 +55,7 @@ export function moveInOrder<T>(items: readonly T[], from: number, to: number): T
   return order;
 }
 
-/** Whether every step already sits at its place in `order`, so nothing needs renumbering. */
-export function isDenseOrder(order: readonly string[], current: ReadonlyMap<string, number>): boolean {
-  return order.every((id, i) => current.get(id) === i + 1);
+/** Whether every step already sits at its place (1..n in list order), so nothing needs renumbering. */
+export function isDense(steps: ReadonlyArray<{ orderIndex: number }>): boolean {
+  return steps.every((step, i) => step.orderIndex === i + 1);
 }

@@ -110,3 +110,15 @@ export class UserService {
     return spaceId;
   }
 }
+
+/**
+ * Records that the platform refuses direct messages to this identity (Discord
+ * 50007), so notifications stop retrying it. Keeps the first time it was seen.
+ */
+export async function markIdentityUnreachable(em: EntityManager, identity: Identity, at = new Date()): Promise<void> {
+  await em.execute(
+    `update user_identities set unreachable_at = ?::timestamptz, updated_at = now()
+     where platform = ? and scope = ? and platform_user_id = ? and unreachable_at is null`,
+    [at.toISOString(), identity.platform, identity.scope, identity.platformUserId],
+  );
+}

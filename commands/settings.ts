@@ -1,0 +1,70 @@
+import { defineCommand, sub } from '../src/core/spec.js';
+import { opt } from '../src/core/options.js';
+import { settingsReply } from '../src/modules/user/settings.presenter.js';
+
+const time = (description: string, required = true) => opt.text({ description, max: 10, required: required as true });
+
+export default defineCommand({
+  name: 'settings',
+  description: 'Your time zone, day start, reminder, quiet hours and leaderboard visibility',
+  subcommands: {
+    show: sub({
+      description: 'Show your settings',
+      ephemeral: true,
+      options: {},
+      async handler(ctx) {
+        return settingsReply(await ctx.services.settings.show(ctx.user.id), ctx.now);
+      },
+    }),
+    timezone: sub({
+      description: 'Set your time zone (IANA name, e.g. Europe/Berlin)',
+      ephemeral: true,
+      examples: ['/settings timezone Europe/Berlin', '/settings timezone America/New_York'],
+      options: { zone: opt.text({ description: 'IANA time zone, e.g. Europe/Berlin or America/New_York', max: 64, required: true }) },
+      async handler(ctx, args) {
+        const view = await ctx.services.settings.setTimezone(ctx.user.id, args.zone, ctx.now);
+        return settingsReply(view, ctx.now, `Time zone set to **${view.timezone}**. Your streaks keep counting across the change.`);
+      },
+    }),
+    'day-start': sub({
+      description: 'Set the hour your day starts (0-23), for night owls',
+      ephemeral: true,
+      examples: ['/settings day-start 3'],
+      options: { hour: opt.integer({ description: 'Hour your day starts, 0-23 (3 counts 01:30 as the day before)', min: 0, max: 23, required: true }) },
+      async handler(ctx, args) {
+        const view = await ctx.services.settings.setDayStart(ctx.user.id, args.hour);
+        return settingsReply(view, ctx.now, `Your day now starts at ${String(view.dayStartHour).padStart(2, '0')}:00.`);
+      },
+    }),
+    reminder: sub({
+      description: 'Set your daily reminder time (HH:MM) or turn it off',
+      ephemeral: true,
+      examples: ['/settings reminder 08:30', '/settings reminder off'],
+      options: { time: time('Local time HH:MM, or off') },
+      async handler(ctx, args) {
+        const view = await ctx.services.settings.setReminder(ctx.user.id, args.time, ctx.now);
+        return settingsReply(view, ctx.now, view.reminderTime ? `Daily reminder set for ${view.reminderTime}.` : 'Daily reminder turned off.');
+      },
+    }),
+    'quiet-hours': sub({
+      description: 'Set hours without notifications (HH:MM to HH:MM) or turn them off',
+      ephemeral: true,
+      examples: ['/settings quiet-hours 22:00 07:00', '/settings quiet-hours off'],
+      options: { start: time('Start, HH:MM (or off)'), end: time('End, HH:MM', false) },
+      async handler(ctx, args) {
+        const view = await ctx.services.settings.setQuietHours(ctx.user.id, args.start, args.end);
+        return settingsReply(view, ctx.now, view.quietHoursStart ? `Quiet hours set: ${view.quietHoursStart}–${view.quietHoursEnd}.` : 'Quiet hours turned off.');
+      },
+    }),
+    leaderboard: sub({
+      description: 'Show or hide yourself on leaderboards',
+      ephemeral: true,
+      examples: ['/settings leaderboard off'],
+      options: { show: opt.choice({ description: 'on shows you, off hides you', choices: ['on', 'off'], required: true }) },
+      async handler(ctx, args) {
+        const view = await ctx.services.settings.setLeaderboard(ctx.user.id, args.show === 'on', ctx.now);
+        return settingsReply(view, ctx.now, view.leaderboardOptIn ? 'You appear on leaderboards again.' : 'You are now hidden from every leaderboard.');
+      },
+    }),
+  },
+});

@@ -1,0 +1,38 @@
+import { DateTime } from 'luxon';
+import { escapeMarkdown as md } from '../../core/markdown.js';
+import type { Reply } from '../../core/reply.js';
+import type { AchievementListing } from './achievement.service.js';
+
+const RARITY_ICON = { common: '⚪', rare: '🔵', epic: '🟣', legendary: '🟠' } as const;
+
+function season(listing: AchievementListing): string {
+  const { seasonStart, seasonEnd } = listing.achievement;
+  if (!listing.achievement.isSeasonal) return '';
+  const day = (iso: string | null) => (iso ? DateTime.fromISO(iso).toFormat('d LLL') : '…');
+  return ` · 🗓️ ${day(seasonStart)} – ${day(seasonEnd)}${listing.inSeason ? ' (now!)' : ''}`;
+}
+
+function line(listing: AchievementListing): string {
+  const { achievement } = listing;
+  const rarity = `${RARITY_ICON[achievement.rarity]} ${achievement.rarity}`;
+  if (listing.unlockedAt) {
+    return `✅ ${achievement.icon ?? '🏅'} **${md(achievement.name)}**: ${md(achievement.description)} · ${rarity} · ${listing.unlockedAt.toISOString().slice(0, 10)}`;
+  }
+  if (achievement.isHidden) return `🔒 ❔ **???**: a hidden achievement · ${rarity}`;
+  const reward = achievement.xpReward ? ` · +${achievement.xpReward} XP` : '';
+  return `🔒 ${achievement.icon ?? '🏅'} **${md(achievement.name)}**: ${md(achievement.description)} · **${listing.progress}/${listing.target}** · ${rarity}${reward}${season(listing)}`;
+}
+
+/** `/achievements`: unlocked ones first, then progress such as `7/10`; hidden ones stay `???` until unlocked. */
+export function achievementsReply(listings: AchievementListing[], filter: 'unlocked' | 'all'): Reply {
+  const unlocked = listings.filter((l) => l.unlockedAt).length;
+  const shown = filter === 'unlocked' ? listings.filter((l) => l.unlockedAt) : listings;
+  const xp = listings.filter((l) => l.unlockedAt).reduce((sum, l) => sum + l.achievement.xpReward, 0);
+  return {
+    title: `🏅 Achievements · ${unlocked}/${listings.length} unlocked`,
+    text: shown.length ? shown.map(line).join('\n') : 'Nothing unlocked yet. Complete your first quest to earn **First Steps**.',
+    tone: 'info',
+    footer: `${xp} XP earned from achievements${filter === 'unlocked' && unlocked < listings.length ? ' · /achievements all shows what is left' : ''}`,
+    buttons: filter === 'unlocked' ? [{ label: 'Show all', action: 'achievements all', style: 'secondary' }] : undefined,
+  };
+}

@@ -1,0 +1,85 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Difficulty } from '../columns.js';
+
+/** The `user_stats` counters, with category ids resolved to the user's category names. */
+export interface UserCounters {
+  completions: number;
+  byDifficulty: Record<string, number>;
+  /** Category name -> completions (categories deleted since are left out). */
+  byCategory: Record<string, number>;
+  /** Distinct categories ever completed in, deleted ones included. */
+  categoriesUsed: number;
+  byMinute: Record<number, number>;
+  stepsDone: number;
+}
+
+/** What one completion adds to (or, undone, takes from) the counters. */
+export interface CompletionCount {
+  difficulty: Difficulty;
+  categoryId: string | null;
+  /** Local minute of day at completion (0-1439). */
+  minute: number;
+}
+
+const EMPTY: UserCounters = { completions: 0, byDifficulty: {}, byCategory: {}, categoriesUsed: 0, byMinute: {}, stepsDone: 0 };
+
+// Wraps a statement returning a user_stats row so category ids come back as names.
+const WITH_NAMES = (statement: string) => `with s as (${statement})
+  select s.completions, s.completions_by_difficulty as "byDifficulty", s.completions_by_minute as "byMinute", s.steps_done as "stepsDone",
+    (select coalesce(jsonb_object_agg(c.name, e.value::int), '{}') from jsonb_each_text(s.completions_by_category) e
+      join quest_categories c on c.id::text = e.key) as "byCategory",
+    (select count(*)::int from jsonb_each_text(s.completions_by_category) e where e.value::int > 0) as "categoriesUsed"
+  from s`;
+
+/**
+ * Adds `delta` (+1 for a completion, -1 for its undo) to the user's completion
+ * counters in one statement and returns all counters as they now stand.
+ */
+export async function countCompletion(em: EntityManager, userId: string, count: CompletionCount, delta: 1 | -1): Promise<UserCounters> {
+  const minute = String(count.minute);
+  const [row] = await em.execute<UserCounters[]>(
+    WITH_NAMES(`insert into user_stats as u (user_id, completions, completions_by_difficulty, completions_by_category, completions_by_minute)
+      values (?, greatest(0, ?::int), jsonb_add_count('{}', ?, ?), jsonb_add_count('{}', ?, ?), jsonb_add_count('{}', ?, ?))
+      on conflict (user_id) do update set
+        completions = greatest(0, u.completions + ?::int),
+        completions_by_difficulty = jsonb_add_count(u.completions_by_difficulty, ?, ?),
+        completions_by_category = jsonb_add_count(u.completions_by_category, ?, ?),
+        completions_by_minute = jsonb_add_count(u.completions_by_minute, ?, ?)
+      returning *`),
+    [
+      userId, delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
+      delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
+    ],
+  );
+  return normalise(row);
+}
+
+/** The user's counters (all zero before the first completion or step). */
+export async function loadCounters(em: EntityManager, userId: string): Promise<UserCounters> {
+  const [row] = await em.execute<UserCounters[]>(WITH_NAMES('select * from user_stats where user_id = ?'), [userId]);
+  return row ? normalise(row) : { ...EMPTY };
+}
+
+/**
+ * Counts steps ticked off (`delta` 1) or unticked (`delta` -1) towards the
+ * `steps_done` achievements. Call it inside the step's transaction.
+ */
+export async function bumpStepsDone(em: EntityManager, userId: string, delta: number): Promise<void> {
+  await em.execute(
+    `insert into user_stats as u (user_id, steps_done) values (?, greatest(0, ?::int))
+     on conflict (user_id) do update set steps_done = greatest(0, u.steps_done + ?::int)`,
+    [userId, delta, delta],
+  );
+}
+
+function normalise(row: UserCounters | undefined): UserCounters {
+  if (!row) return { ...EMPTY };
+  return {
+    completions: Number(row.completions),
+    byDifficulty: row.byDifficulty ?? {},
+    byCategory: row.byCategory ?? {},
+    categoriesUsed: Number(row.categoriesUsed ?? 0),
+    byMinute: row.byMinute ?? {},
+    stepsDone: Number(row.stepsDone),
+  };
+}

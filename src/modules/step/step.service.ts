@@ -1,0 +1,145 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { escapeMarkdown as md } from '../../core/markdown.js';
+import { logBehavior } from '../analytics/behavior-log.service.js';
+import type { QuestRow, QuestService } from '../quest/quest.service.js';
+import { parseQuestNumber } from '../quest/quest.rules.js';
+import { checkPosition, isDense, moveInOrder, resolveStep, type StepRow } from './step.rules.js';
+
+/** A quest with its ordered checklist: what every step reply shows. */
+export interface StepView extends Pick<QuestRow, 'id' | 'number' | 'title' | 'status' | 'difficulty'> {
+  steps: StepRow[];
+}
+
+/** What a step command changed, with the quest's checklist as it was committed. */
+export interface StepChange {
+  quest: StepView;
+  step: { title: string; position: number };
+  /** For moves: where the step was. */
+  from?: number;
+}
+
+type Applied = Omit<StepChange, 'quest'> & { steps: StepRow[] };
+
+const VIEW_COLUMNS = 'id, number, title, status, difficulty';
+const STEPS = 'select id, title, completed, order_index as "orderIndex" from quest_steps where quest_id = ? order by order_index, created_at, id';
+
+/**
+ * Step verbs. Each change locks the quest row first, so concurrent edits of one
+ * quest run one after another and `order_index` stays 1..n without gaps.
+ */
+export class StepService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly quests: QuestService,
+  ) {}
+
+  async listSteps(userId: string, questRef: string): Promise<StepView> {
+    const quest = await this.quests.resolveQuest(userId, questRef);
+    const steps = await this.em.execute<StepRow[]>(STEPS, [quest.id]);
+    return { id: quest.id, number: quest.number, title: quest.title, status: quest.status, difficulty: quest.difficulty, steps };
+  }
+
+  /** Adds a step at `position` (1..n+1, default last). */
+  async addStep(userId: string, questRef: string, title: string, position?: number): Promise<StepChange> {
+    return this.change(userId, questRef, async (tx, quest) => {
+      const at = position ?? quest.steps.length + 1;
+      checkPosition('position', at, quest.steps.length + 1, quest.number);
+      const [row] = await tx.execute<{ id: string }[]>('insert into quest_steps (quest_id, title, order_index) values (?, ?, ?) returning id', [
+        quest.id,
+        title,
+        at,
+      ]);
+      const steps = [...quest.steps];
+      steps.splice(at - 1, 0, { id: row!.id, title, completed: false, orderIndex: at });
+      await logBehavior(tx, userId, 'step_added', { questId: quest.id, stepId: row!.id, position: at });
+      return { step: { title, position: at }, steps: await renumber(tx, quest.id, steps) };
+    });
+  }
+
+  async completeStep(userId: string, questRef: string, stepRef: string, now: Date): Promise<StepChange> {
+    return this.change(userId, questRef, async (tx, quest) => {
+      const step = resolveStep(quest.steps, stepRef, quest.number, (s) => !s.completed);
+      if (step.completed) throw new ConflictError(`Step ${step.position} of #${quest.number} (${md(step.title)}) is already done.`);
+      await tx.execute('update quest_steps set completed = true, completed_at = ?::timestamptz where id = ?', [now.toISOString(), step.id]);
+      await logBehavior(tx, userId, 'step_completed', { questId: quest.id, stepId: step.id, position: step.position });
+      return { step: { title: step.title, position: step.position }, steps: quest.steps.map((s) => (s.id === step.id ? { ...s, completed: true } : s)) };
+    });
+  }
+
+  /** Marks a finished step as not done again. */
+  async reopenStep(userId: string, questRef: string, stepRef: string): Promise<StepChange> {
+    return this.change(userId, questRef, async (tx, quest) => {
+      const step = resolveStep(quest.steps, stepRef, quest.number, (s) => s.completed);
+      if (!step.completed) throw new ConflictError(`Step ${step.position} of #${quest.number} (${md(step.title)}) is not done yet.`);
+      await tx.execute('update quest_steps set completed = false, completed_at = null where id = ?', [step.id]);
+      await logBehavior(tx, userId, 'step_reopened', { questId: quest.id, stepId: step.id, position: step.position });
+      return { step: { title: step.title, position: step.position }, steps: quest.steps.map((s) => (s.id === step.id ? { ...s, completed: false } : s)) };
+    });
+  }
+
+  async moveStep(userId: string, questRef: string, stepRef: string, position: number): Promise<StepChange> {
+    return this.change(userId, questRef, async (tx, quest) => {
+      const step = resolveStep(quest.steps, stepRef, quest.number);
+      checkPosition('position', position, quest.steps.length, quest.number);
+      await logBehavior(tx, userId, 'step_moved', { questId: quest.id, stepId: step.id, from: step.position, to: position });
+      const steps = await renumber(tx, quest.id, moveInOrder(quest.steps, step.position, position));
+      return { step: { title: step.title, position }, from: step.position, steps };
+    });
+  }
+
+  async removeStep(userId: string, questRef: string, stepRef: string): Promise<StepChange> {
+    return this.change(userId, questRef, async (tx, quest) => {
+      const step = resolveStep(quest.steps, stepRef, quest.number);
+      await tx.execute('delete from quest_steps where id = ?', [step.id]);
+      await logBehavior(tx, userId, 'step_removed', { questId: quest.id, stepId: step.id, position: step.position, title: step.title });
+      const steps = await renumber(
+        tx,
+        quest.id,
+        quest.steps.filter((s) => s.id !== step.id),
+      );
+      return { step: { title: step.title, position: step.position }, steps };
+    });
+  }
+
+  /**
+   * Runs one step change in a transaction holding the quest's row lock, against
+   * the steps as they stand under that lock; finished quests refuse changes.
+   * The reply shows what the transaction wrote, so nothing is read back.
+   */
+  private async change(userId: string, questRef: string, apply: (tx: EntityManager, quest: StepView) => Promise<Applied>): Promise<StepChange> {
+    const number = parseQuestNumber(questRef);
+    // A number names the row to lock directly; a title fragment is resolved first.
+    const id = number === null ? (await this.quests.resolveQuest(userId, questRef)).id : null;
+    return this.em.transactional(async (tx) => {
+      const [quest] = await tx.execute<Omit<StepView, 'steps'>[]>(
+        `select ${VIEW_COLUMNS} from quests where user_id = ? and ${id ? 'id = ?' : 'number = ?'} for update`,
+        [userId, id ?? number],
+      );
+      if (!quest) throw new NotFoundError(number === null ? 'Quest not found.' : `Quest #${number} not found.`);
+      if (quest.status === 'COMPLETED') throw new ConflictError(`Quest #${quest.number} is completed, so its steps can no longer change.`);
+      if (quest.status === 'ARCHIVED') {
+        throw new ConflictError(`Quest #${quest.number} is archived, so its steps cannot change: unarchive it first with \`/quest unarchive #${quest.number}\`.`);
+      }
+      const view = { ...quest, steps: await tx.execute<StepRow[]>(STEPS, [quest.id]) };
+      const { steps, ...applied } = await apply(tx, view);
+      return { ...applied, quest: { ...quest, steps } };
+    });
+  }
+}
+
+/**
+ * Writes positions 1..n in the given order with one set-based statement that
+ * touches only the rows that move; returns the steps with their new positions.
+ */
+async function renumber(tx: EntityManager, questId: string, steps: StepRow[]): Promise<StepRow[]> {
+  if (!isDense(steps)) {
+    await tx.execute(
+      `update quest_steps s set order_index = o.position
+       from jsonb_array_elements_text(?::jsonb) with ordinality as o(id, position)
+       where s.quest_id = ? and s.id = o.id::uuid and s.order_index <> o.position`,
+      [JSON.stringify(steps.map((s) => s.id)), questId],
+    );
+  }
+  return steps.map((s, i) => ({ ...s, orderIndex: i + 1 }));
+}

@@ -1,0 +1,29 @@
+import { DateTime } from 'luxon';
+import type { Reply } from '../../core/reply.js';
+import type { SettingsView } from './settings.service.js';
+
+function hour(h: number): string {
+  return `${String(h).padStart(2, '0')}:00`;
+}
+
+/** The user's settings, with what changed on top when there was a change. */
+export function settingsReply(view: SettingsView, now: Date, heading?: string): Reply {
+  const local = DateTime.fromJSDate(now, { zone: view.timezone });
+  const reminder = view.reminderTime
+    ? `${view.reminderTime} daily${view.nextReminderAt ? ` (next: ${DateTime.fromJSDate(new Date(view.nextReminderAt), { zone: view.timezone }).toFormat('ccc d LLL HH:mm')})` : ''}`
+    : 'off';
+  return {
+    title: '⚙️ Your settings',
+    text: heading,
+    tone: heading ? 'success' : 'info',
+    ephemeral: true,
+    fields: [
+      { name: 'Time zone', value: `${view.timezone} (now ${local.toFormat('HH:mm, ccc d LLL')})`, inline: true },
+      { name: 'Day starts at', value: hour(view.dayStartHour), inline: true },
+      { name: 'Reminder', value: reminder, inline: true },
+      { name: 'Quiet hours', value: view.quietHoursStart && view.quietHoursEnd ? `${view.quietHoursStart}–${view.quietHoursEnd}` : 'off', inline: true },
+      { name: 'Leaderboards', value: view.leaderboardOptIn ? 'shown' : 'hidden', inline: true },
+    ],
+    footer: 'Change one with /settings timezone | day-start | reminder | quiet-hours | leaderboard',
+  };
+}

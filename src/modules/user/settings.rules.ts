@@ -1,0 +1,29 @@
+import { DateTime } from 'luxon';
+import { isValidTimezone } from '../shared/time.js';
+
+const CLOCK = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+
+/** `9:05` / `09:05` -> `09:05`; null for anything that is not a time of day. */
+export function parseClock(value: string): string | null {
+  const match = CLOCK.exec(value.trim());
+  return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : null;
+}
+
+/** The zone's canonical IANA name (`europe/berlin` -> `Europe/Berlin`), or null when unknown. */
+export function canonicalTimezone(zone: string): string | null {
+  const trimmed = zone.trim();
+  if (!isValidTimezone(trimmed)) return null;
+  return new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
+}
+
+/**
+ * The next instant strictly after `now` when the wall clock in `timezone` shows
+ * `hhmm`. A time skipped by a DST change fires at the first valid minute after it.
+ */
+export function nextReminderAt(now: Date, timezone: string, hhmm: string): Date {
+  const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
+  const local = DateTime.fromJSDate(now, { zone: timezone });
+  let candidate = local.set({ hour, minute, second: 0, millisecond: 0 });
+  if (candidate <= local) candidate = local.plus({ days: 1 }).set({ hour, minute, second: 0, millisecond: 0 });
+  return candidate.toJSDate();
+}

@@ -1,0 +1,179 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  TextInputStyle,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  type APIModalInteractionResponseCallbackData,
+} from 'discord.js';
+import type { Logger } from '../../infra/logger.js';
+import { progressBar, type ModalSpec, type Reply, type ReplyButton, type Tone } from '../../core/reply.js';
+import type { DiscordCustomIds } from './discord.custom-id.js';
+
+/** Colours by tone; difficulties follow the presenters' 🟢🟡🟠🟣. */
+export const TONE_COLOUR: Record<Tone, number> = {
+  neutral: 0x5865f2,
+  success: 0x57f287,
+  error: 0xed4245,
+  info: 0x3498db,
+  easy: 0x2ecc71,
+  medium: 0xf1c40f,
+  hard: 0xe67e22,
+  epic: 0x9b59b6,
+};
+
+const BUTTON_STYLE: Record<NonNullable<ReplyButton['style']>, APIButtonComponentWithCustomId['style']> = {
+  primary: ButtonStyle.Primary,
+  secondary: ButtonStyle.Secondary,
+  success: ButtonStyle.Success,
+  danger: ButtonStyle.Danger,
+};
+
+/** Discord's message and embed limits. */
+const LIMIT = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, embed: 6000, rows: 5, perRow: 5, label: 80, modalTitle: 45, modalFields: 5, inputLabel: 45, placeholder: 100, inputLength: 4000 };
+
+/** Nobody is ever pinged by what the bot writes (user text included). */
+export const NO_MENTIONS = { parse: [] as [] };
+
+export interface DiscordFile {
+  name: string;
+  data: Buffer;
+  description?: string;
+}
+
+export interface DiscordMessageBody {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  allowed_mentions: typeof NO_MENTIONS;
+  flags?: number;
+}
+
+/** A rendered reply: the JSON body Discord takes, plus files to upload beside it. */
+export interface DiscordMessage {
+  body: DiscordMessageBody;
+  files: DiscordFile[];
+  ephemeral: boolean;
+}
+
+/** Reply -> one Discord message: an embed, button rows, image attachments, the ephemeral flag. */
+export async function renderMessage(reply: Reply, ids: DiscordCustomIds, logger?: Logger): Promise<DiscordMessage> {
+  const files = (reply.images ?? []).map((image, i) => ({ name: fileName(image.name, i), data: image.data, description: image.alt?.slice(0, 1024) }));
+  const embed = renderEmbed(reply, files[0]?.name);
+  const body: DiscordMessageBody = {
+    embeds: embed ? [embed] : [],
+    components: await renderButtons(reply.buttons ?? [], ids, logger),
+    allowed_mentions: NO_MENTIONS,
+  };
+  if (!embed && !files.length) body.content = '✅ Done.';
+  if (reply.ephemeral) body.flags = MessageFlags.Ephemeral;
+  return { body, files, ephemeral: Boolean(reply.ephemeral) };
+}
+
+function renderEmbed(reply: Reply, imageName: string | undefined): APIEmbed | undefined {
+  const embed: APIEmbed = { color: TONE_COLOUR[reply.tone ?? 'neutral'] };
+  if (reply.title) embed.title = cut(reply.title, LIMIT.title);
+  if (reply.fields?.length) {
+    embed.fields = reply.fields.slice(0, LIMIT.fields).map((f) => ({
+      name: cut(f.name, LIMIT.fieldName) || '\u200b',
+      value: cut(f.value, LIMIT.fieldValue) || '\u200b',
+      ...(f.inline ? { inline: true } : {}),
+    }));
+  }
+  if (reply.footer) embed.footer = { text: cut(reply.footer, LIMIT.footer) };
+  if (imageName) embed.image = { url: `attachment://${imageName}` };
+  const used = (embed.title?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+  const description = renderDescription(reply, Math.min(LIMIT.description, LIMIT.embed - used));
+  if (description) embed.description = description;
+  const empty = !embed.title && !embed.description && !embed.fields && !embed.footer;
+  return empty && !imageName ? undefined : embed;
+}
+
+/** Text, then the progress bar, then the checklist; long checklists end in "… and N more". */
+function renderDescription(reply: Reply, max: number): string {
+  const head: string[] = [];
+  if (reply.text) head.push(reply.text);
+  if (reply.progress) {
+    const { value, max: total, label } = reply.progress;
+    head.push(`\`${progressBar(value, total)}\` ${label ?? `${value}/${total}`}`);
+  }
+  let text = cut(head.join('\n\n'), max);
+  const items = reply.checklist ?? [];
+  for (const [i, item] of items.entries()) {
+    const line = `${item.done ? '✅' : '⬜'} ${item.text}`;
+    const more = `… and ${items.length - i} more`;
+    const separator = i === 0 && text ? '\n' : '';
+    const room = max - text.length - separator.length;
+    const last = i === items.length - 1;
+    if (line.length + (last ? 0 : 1 + more.length) > room) {
+      if (more.length <= room) text += `${separator}${more}`;
+      break;
+    }
+    text += `${separator}${line}${last ? '' : '\n'}`;
+  }
+  return text.replace(/\n$/, '');
+}
+
+async function renderButtons(buttons: ReplyButton[], ids: DiscordCustomIds, logger?: Logger): Promise<APIActionRowComponent<APIButtonComponentWithCustomId>[]> {
+  const components: APIButtonComponentWithCustomId[] = [];
+  const seen = new Set<string>();
+  for (const button of buttons.slice(0, LIMIT.rows * LIMIT.perRow)) {
+    let customId: string;
+    try {
+      customId = await ids.forButton(button);
+    } catch (error) {
+      // The kv store is down: the message still goes out, without this one button.
+      logger?.warn({ err: error, action: button.action }, 'button dropped: could not store its action');
+      continue;
+    }
+    if (seen.has(customId)) continue; // Discord refuses duplicate custom_ids in one message.
+    seen.add(customId);
+    components.push({ type: ComponentType.Button, style: BUTTON_STYLE[button.style ?? 'secondary'], label: cut(button.label, LIMIT.label), custom_id: customId });
+  }
+  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
+  for (let i = 0; i < components.length; i += LIMIT.perRow) {
+    rows.push({ type: ComponentType.ActionRow, components: components.slice(i, i + LIMIT.perRow) });
+  }
+  return rows;
+}
+
+/** A modal whose submit runs `modal.action` with the fields as named options (field custom_id = option name). */
+export async function renderModal(modal: ModalSpec, ids: DiscordCustomIds): Promise<APIModalInteractionResponseCallbackData> {
+  return {
+    custom_id: await ids.forAction(modal.action),
+    title: cut(modal.title, LIMIT.modalTitle),
+    components: modal.fields.slice(0, LIMIT.modalFields).map((field) => ({
+      type: ComponentType.Label,
+      label: cut(field.label, LIMIT.inputLabel),
+      component: {
+        type: ComponentType.TextInput,
+        custom_id: field.option,
+        style: field.style === 'paragraph' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+        required: field.required ?? false,
+        ...(field.placeholder ? { placeholder: cut(field.placeholder, LIMIT.placeholder) } : {}),
+        ...(field.maxLength ? { max_length: Math.min(field.maxLength, LIMIT.inputLength) } : {}),
+      },
+    })),
+  };
+}
+
+function fileName(name: string, index: number): string {
+  const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(-80);
+  return safe && safe !== '.' ? safe : `image-${index + 1}.png`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A rendered message as a REST request (`@discordjs/rest`): JSON body plus `files[i]` parts it references. */
+export function restMessage(message: DiscordMessage, options: { edit?: boolean } = {}): { body: Record<string, unknown>; files?: Array<{ name: string; data: Buffer }> } {
+  const { flags, ...rest } = message.body;
+  // Edits cannot change flags (ephemeral is fixed by the first response).
+  const body: Record<string, unknown> = options.edit || flags === undefined ? { ...rest } : { ...rest, flags };
+  if (!message.files.length) return { body };
+  body.attachments = message.files.map((file, id) => ({ id, filename: file.name, ...(file.description ? { description: file.description } : {}) }));
+  return { body, files: message.files.map((file) => ({ name: file.name, data: file.data })) };
+}
