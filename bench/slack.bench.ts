@@ -15,6 +15,7 @@ const TEAM = 'T0BENCH001';
 const USERS = 50;
 const QUESTS_PER_USER = 12;
 const CONCURRENCY = 50;
+const SEED_CONCURRENCY = 8;
 const WARMUP = 1000;
 const TOTAL = 10_000;
 
@@ -32,6 +33,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { url, requests, concurrency } = workerData;
 (async () => {
   const latencies = new Array(requests.length);
+  let deferred = 0;
   let next = 0;
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -40,18 +42,26 @@ const { url, requests, concurrency } = workerData;
       const t = performance.now();
       const res = await fetch(url, { method: 'POST', headers: requests[i].headers, body: requests[i].body });
       const text = await res.text();
-      if (res.status !== 200 || !text.includes('"blocks"')) throw new Error('answered ' + res.status + ': ' + text.slice(0, 200));
+      if (res.status !== 200) throw new Error('answered ' + res.status + ': ' + text.slice(0, 200));
+      // An empty ack means the reply missed the in-ack budget and went to response_url.
+      if (!text.includes('"blocks"')) deferred++;
       latencies[i] = performance.now() - t;
     }
   }));
-  parentPort.postMessage({ wall: performance.now() - started, latencies });
+  parentPort.postMessage({ wall: performance.now() - started, latencies, deferred });
 })().catch((error) => parentPort.postMessage({ error: String(error) }));
 `;
 
-function loadFromWorker(url: string, requests: SignedRequest[], concurrency: number): Promise<{ wall: number; latencies: number[] }> {
+interface LoadResult {
+  wall: number;
+  latencies: number[];
+  deferred: number;
+}
+
+function loadFromWorker(url: string, requests: SignedRequest[], concurrency: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(LOAD_GENERATOR, { eval: true, workerData: { url, requests, concurrency } });
-    worker.once('message', (result: { wall: number; latencies: number[]; error?: string }) => {
+    worker.once('message', (result: LoadResult & { error?: string }) => {
       void worker.terminate();
       if (result.error) reject(new Error(result.error));
       else resolve(result);
@@ -87,10 +97,9 @@ export async function benchSlack(): Promise<void> {
     const send = async (user: string, text: string): Promise<void> => {
       const body = slashCommandBody({ teamId: TEAM, userId: user, command: '/quest', text, responseUrl: fake.responseUrl() });
       const res = await postSigned(url, { body, signingSecret: SECRET });
-      const blocks = (res.json as { blocks?: unknown[] } | undefined)?.blocks;
-      if (res.status !== 200 || !blocks?.length) throw new Error(`/quest ${text} answered ${res.status}: ${res.text.slice(0, 200)}`);
+      if (res.status !== 200) throw new Error(`/quest ${text} answered ${res.status}: ${res.text.slice(0, 200)}`);
     };
-    await runConcurrent(USERS * QUESTS_PER_USER, CONCURRENCY, async (i) => {
+    await runConcurrent(USERS * QUESTS_PER_USER, SEED_CONCURRENCY, async (i) => {
       await send(users[i % USERS]!, `create "Bench quest ${i}" difficulty:${['easy', 'medium', 'hard', 'epic'][i % 4]} estimate:${15 + (i % 8) * 15}m`);
     });
     await runConcurrent(WARMUP, CONCURRENCY, async (i) => void (await send(users[i % USERS]!, 'list')));
@@ -99,21 +108,36 @@ export async function benchSlack(): Promise<void> {
       const body = slashCommandBody({ teamId: TEAM, userId: users[i % USERS]!, command: '/quest', text: 'list', responseUrl: fake.responseUrl() });
       return { body, headers: { 'content-type': FORM_CONTENT_TYPE, ...signSlackRequest(SECRET, body) } };
     });
-    const { wall, latencies } = await loadFromWorker(url, requests, CONCURRENCY);
+    const { wall, latencies, deferred } = await loadFromWorker(url, requests, CONCURRENCY);
+    // The floor: the same commands straight into dispatch, without HTTP, signatures or Bolt.
+    const floor: number[] = [];
+    const floorWall = await runConcurrent(TOTAL, CONCURRENCY, async (i) => {
+      const started = performance.now();
+      await app.dispatcher.dispatch({
+        identity: { platform: 'slack', scope: TEAM, platformUserId: users[i % USERS]! },
+        space: { platform: 'slack', externalId: TEAM },
+        command: 'quest',
+        text: 'list',
+        source: 'command',
+      });
+      floor.push(performance.now() - started);
+    });
     const rate = (TOTAL / wall) * 1000;
     const p99 = percentile(latencies, 99);
     console.log(`${TOTAL} signed /quest list commands at concurrency ${CONCURRENCY} on ${db ? 'PostgreSQL' : 'embedded PGlite'} (${USERS} users x ${QUESTS_PER_USER} quests)`);
+    const row = (path: string, ms: number, samples: number[]) => ({
+      path,
+      'requests/s': ((TOTAL / ms) * 1000).toFixed(0),
+      p50: fmt(percentile(samples, 50)),
+      p90: fmt(percentile(samples, 90)),
+      p99: fmt(percentile(samples, 99)),
+      max: fmt(Math.max(...samples)),
+    });
     table([
-      {
-        'requests/s': rate.toFixed(0),
-        p50: fmt(percentile(latencies, 50)),
-        p90: fmt(percentile(latencies, 90)),
-        p99: fmt(p99),
-        max: fmt(Math.max(...latencies)),
-        target: '>= 500/s, p99 < 50 ms',
-        met: rate >= 500 && p99 < 50 ? 'yes' : 'no',
-      },
+      { ...row('POST /slack/events', wall, latencies), 'replies in the ack': `${(((TOTAL - deferred) / TOTAL) * 100).toFixed(1)}%` },
+      row('dispatch only (floor)', floorWall, floor),
     ]);
+    console.log(`target >= 500/s with p99 < 50 ms: ${rate >= 500 && p99 < 50 ? 'met' : 'not met'} (${rate.toFixed(0)}/s, p99 ${fmt(p99)})`);
   } finally {
     await slack.stop();
     await app.close();

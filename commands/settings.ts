@@ -47,12 +47,12 @@ export default defineCommand({
       },
     }),
     'quiet-hours': sub({
-      description: 'Set hours without notifications (HH:MM to HH:MM) or turn them off',
+      description: 'Set hours without notifications (HH:MM-HH:MM) or turn them off',
       ephemeral: true,
-      examples: ['/settings quiet-hours 22:00 07:00', '/settings quiet-hours off'],
-      options: { start: time('Start, HH:MM (or off)'), end: time('End, HH:MM', false) },
+      examples: ['/settings quiet-hours 22:00-07:00', '/settings quiet-hours off'],
+      options: { hours: opt.text({ description: 'From-to in your time, e.g. 22:00-07:00, or off', max: 20, required: true }) },
       async handler(ctx, args) {
-        const view = await ctx.services.settings.setQuietHours(ctx.user.id, args.start, args.end);
+        const view = await ctx.services.settings.setQuietHours(ctx.user.id, args.hours);
         return settingsReply(view, ctx.now, view.quietHoursStart ? `Quiet hours set: ${view.quietHoursStart}–${view.quietHoursEnd}.` : 'Quiet hours turned off.');
       },
     }),

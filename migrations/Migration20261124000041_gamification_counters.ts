@@ -14,12 +14,14 @@ export class Migration20261124000041_gamification_counters extends Migration {
     this.addSql(`alter table "user_stats" add constraint "user_stats_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`);
     this.addSql(`create trigger "user_stats_set_updated_at" before update on "user_stats" for each row execute function set_updated_at();`);
 
-    // Adds `delta` to the count under `key` (never below 0); a null key leaves the map as is.
+    // Adds `delta` to the count under `key`; a count reaching 0 leaves the map, so an undone
+    // completion leaves no trace. A null key leaves the map as is.
     this.addSql(`
       create or replace function jsonb_add_count(doc jsonb, key text, delta int) returns jsonb
       language sql immutable as $fn$
         select case when key is null then doc
-          else jsonb_set(doc, array[key], to_jsonb(greatest(0, coalesce((doc ->> key)::int, 0) + delta))) end
+          when coalesce((doc ->> key)::int, 0) + delta <= 0 then doc - key
+          else jsonb_set(doc, array[key], to_jsonb(coalesce((doc ->> key)::int, 0) + delta)) end
       $fn$;`);
 
     this.addSql(`

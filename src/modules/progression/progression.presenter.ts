@@ -17,8 +17,13 @@ export function formatNumber(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-export function plural(n: number, type: StreakType): string {
+function plural(n: number, type: StreakType): string {
   return `${n} ${UNIT[type][n === 1 ? 0 : 1]}`;
+}
+
+/** `10-day`, as in "your 10-day streak". */
+function streakLength(n: number, type: StreakType): string {
+  return `${n}-${UNIT[type][0]}`;
 }
 
 function rarityLabel(rarity: Rarity): string {
@@ -35,7 +40,7 @@ export function completionLines(input: {
   total: number;
 }): string[] {
   const lines: string[] = [];
-  if (input.bonusPercent > 0) lines.push(`🔥 Streak bonus: +${input.bonusPercent}% for your ${plural(input.streakDays, 'daily')} streak.`);
+  if (input.bonusPercent > 0) lines.push(`🔥 Streak bonus: +${input.bonusPercent}% for your ${streakLength(input.streakDays, 'daily')} streak.`);
   for (const step of input.streaks.steps) {
     const name = STREAK_NAME[step.type];
     switch (step.event) {
@@ -50,7 +55,7 @@ export function completionLines(input: {
         break;
       case 'broken_and_restarted':
         if (step.type === 'daily' || (step.brokenCount ?? 0) > 1) {
-          lines.push(`💔 Your ${plural(step.brokenCount ?? 0, step.type)} ${step.type} streak ended; a new one starts now.`);
+          lines.push(`💔 Your ${streakLength(step.brokenCount ?? 0, step.type)} ${step.type} streak ended; a new one starts now.`);
         }
         break;
       case 'same_period':

@@ -58,16 +58,19 @@ interface GameState {
 
 /**
  * Locks the user's row for the rest of the transaction, so one user's completions
- * and undos take turns (streaks and counters are read-modify-write), and reads
- * everything the rewards start from in the same round trip. `no key update`
- * leaves inserts that reference the user (quests, ledger rows) unblocked.
+ * and undos take turns (streaks and counters are read-modify-write), then reads
+ * everything the rewards start from. The read is its own statement: a statement
+ * that waited for the lock still sees the snapshot it started with, which would
+ * miss the streaks the previous holder just committed. `no key update` leaves
+ * inserts that reference the user (quests, ledger rows) unblocked.
  */
 async function lockGameState(em: EntityManager, userId: string): Promise<GameState> {
+  await em.execute('select 1 from users where id = ? for no key update', [userId]);
   const [row] = await em.execute<GameState[]>(
     `select u.experience_points as xp, u.level, p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes,
        ${ACTIVE_STREAKS_JSON('u.id')} as streaks, ${USER_ACHIEVEMENTS_JSON('u.id')} as achievements
      from users u join user_profiles p on p.user_id = u.id
-     where u.id = ? for no key update of u`,
+     where u.id = ?`,
     [userId],
   );
   if (!row) throw new Error(`user ${userId} has no profile`);

@@ -29,13 +29,14 @@ interface Snapshot {
 }
 
 /**
- * Enough to undo the last step of a streak row: how many completions count in
- * its current period (`credits`), and the row before the step (`previous`, null
- * when the step created the row; `endedRowId` is then the row it replaced).
+ * Enough to undo the last step of a streak row: how many completions count on
+ * each day of its current period (`days`), and the row before the step
+ * (`previous`, null when the step created the row; `endedRowId` is then the row
+ * it replaced).
  */
 interface UndoRecord {
   count: number;
-  credits: number;
+  days: Record<string, number>;
   previous: Snapshot | null;
   endedRowId: string | null;
   freezeDelta: number;
@@ -58,8 +59,8 @@ export interface StreakRow {
   metadata: StreakMetadata;
 }
 
-/** Which row and count one completion was counted under, per type (kept in the ledger for undo). */
-export type StreakMarks = Partial<Record<StreakType, { row: string; count: number }>>;
+/** Which row, count and day one completion was counted under, per type (kept in the ledger for undo). */
+export type StreakMarks = Partial<Record<StreakType, { row: string; count: number; day: string }>>;
 
 export interface StreakStep {
   type: StreakType;
@@ -209,26 +210,29 @@ export async function recordStreaks(
     switch (result.event) {
       case 'same_period': {
         const moved = next.lastActivityDate !== row!.lastActivityDate;
-        const undo = row!.metadata.undo?.count === next.currentCount ? { ...row!.metadata.undo, credits: row!.metadata.undo.credits + 1 } : undefined;
+        const last = next.lastActivityDate;
+        const undo = row!.metadata.undo?.count === next.currentCount ? { ...row!.metadata.undo, days: { ...row!.metadata.undo.days, [last]: (row!.metadata.undo.days[last] ?? 0) + 1 } } : undefined;
         updates.push(write(row!.id, { zone: moved || !row!.metadata.zone ? anchor : row!.metadata.zone, ...(undo ? { undo } : {}) }));
         break;
       }
       case 'continued':
       case 'bridged_with_freeze':
-        updates.push(write(row!.id, { zone: anchor, undo: { count: next.currentCount, credits: 1, previous: snapshot(row!), endedRowId: null, freezeDelta } }));
+        updates.push(write(row!.id, { zone: anchor, undo: { count: next.currentCount, days: { [day]: 1 }, previous: snapshot(row!), endedRowId: null, freezeDelta } }));
         break;
       case 'started':
-        inserts.push(write(null, { zone: anchor, undo: { count: 1, credits: 1, previous: null, endedRowId: null, freezeDelta: 0 } }));
+        inserts.push(write(null, { zone: anchor, undo: { count: 1, days: { [day]: 1 }, previous: null, endedRowId: null, freezeDelta: 0 } }));
         break;
       case 'broken_and_restarted':
         updates.push({ ...write(row!.id, row!.metadata), ...endedColumns(row!) });
-        inserts.push(write(null, { zone: anchor, undo: { count: 1, credits: 1, previous: null, endedRowId: row!.id, freezeDelta: 0 } }));
+        inserts.push(write(null, { zone: anchor, undo: { count: 1, days: { [day]: 1 }, previous: null, endedRowId: row!.id, freezeDelta: 0 } }));
         break;
     }
   }
 
   const marks: StreakMarks = {};
-  for (const update of updates) if (update.is_active) marks[update.streak_type] = { row: update.id!, count: update.current_count };
+  for (const update of updates) {
+    if (update.is_active) marks[update.streak_type] = { row: update.id!, count: update.current_count, day: update.last_activity_date };
+  }
   if (updates.length) await updateRows(em, userId, updates);
   if (inserts.length) {
     const created = await em.execute<{ id: string; type: StreakType; count: number }[]>(
@@ -239,7 +243,7 @@ export async function recordStreaks(
        returning id, streak_type as type, current_count as count`,
       [userId, JSON.stringify(inserts)],
     );
-    for (const row of created) marks[row.type] = { row: row.id, count: row.count };
+    for (const row of created) marks[row.type] = { row: row.id, count: row.count, day };
   }
   if (bank !== freezes) await em.execute('update user_profiles set streak_freezes = ? where user_id = ?', [bank, userId]);
   return { steps, marks, freezes: bank, freezeEarned, freezeUsed, longest };
@@ -301,9 +305,13 @@ export async function undoStreaks(em: EntityManager, userId: string, marks: Stre
     const mark = marks[type];
     const row = rows.find((r) => r.id === mark?.row);
     const undo = row?.metadata.undo;
-    if (!mark || !row || !row.isActive || !undo || row.currentCount !== mark.count || undo.count !== mark.count) continue;
-    if (undo.credits > 1) {
-      updates.push(rowWrite(row, { ...row.metadata, undo: { ...undo, credits: undo.credits - 1 } }));
+    if (!mark || !row || !row.isActive || !undo || row.currentCount !== mark.count || undo.count !== mark.count || !undo.days[mark.day]) continue;
+    const days = { ...undo.days, [mark.day]: undo.days[mark.day]! - 1 };
+    if (!days[mark.day]) delete days[mark.day];
+    const remaining = Object.keys(days).sort();
+    if (remaining.length) {
+      // Other completions still count in this period: it stands, dated by the latest of them.
+      updates.push({ ...rowWrite(row, { ...row.metadata, undo: { ...undo, days } }), last_activity_date: remaining.at(-1)! });
       continue;
     }
     steppedBack.push(type);

@@ -64,15 +64,15 @@ export class SettingsService {
     }));
   }
 
-  async setQuietHours(userId: string, start: string, end: string | undefined): Promise<SettingsView> {
-    if (OFF.test(start.trim())) {
-      if (end !== undefined) throw new ValidationError('`end` makes no sense with `start:off`: leave it out to turn quiet hours off.', { field: 'end' });
-      return this.update(userId, 'quiet_hours', () => ({ quiet_hours_start: null, quiet_hours_end: null }));
+  /** `22:00-07:00` (also `22:00 07:00` or `22:00 to 07:00`), wrapping midnight when the end is earlier; or `off`. */
+  async setQuietHours(userId: string, hours: string): Promise<SettingsView> {
+    if (OFF.test(hours.trim())) return this.update(userId, 'quiet_hours', () => ({ quiet_hours_start: null, quiet_hours_end: null }));
+    const parts = hours.trim().split(/\s*(?:\s|-|–|to)\s*/i).filter(Boolean);
+    const [from, to] = parts.map(parseClock);
+    if (parts.length !== 2 || !from || !to) {
+      throw new ValidationError(`\`hours\` must be two times HH:MM such as 22:00-07:00, or off (got "${hours}").`, { field: 'hours' });
     }
-    const from = clockOption(start, 'start');
-    if (end === undefined) throw new ValidationError('`end` is required with `start`, e.g. `/settings quiet-hours start:22:00 end:07:00`.', { field: 'end' });
-    const to = clockOption(end, 'end');
-    if (from === to) throw new ValidationError(`\`start\` and \`end\` must differ (both are ${from}).`, { field: 'end' });
+    if (from === to) throw new ValidationError(`\`hours\` must start and end at different times (both are ${from}).`, { field: 'hours' });
     return this.update(userId, 'quiet_hours', () => ({ quiet_hours_start: from, quiet_hours_end: to }));
   }
 

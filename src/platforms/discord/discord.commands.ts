@@ -11,6 +11,7 @@ import {
 } from 'discord.js';
 import { formatDuration, type AnyOption } from '../../core/options.js';
 import type { CommandSpec, SubcommandSpec } from '../../core/spec.js';
+import { truncate } from '../../modules/shared/text.js';
 
 export type DiscordCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -186,6 +187,5 @@ function withDefault(option: AnyOption): string {
 }
 
 function fit(text: string): string {
-  const max = DISCORD_COMMAND_LIMITS.description;
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return truncate(text, DISCORD_COMMAND_LIMITS.description);
 }

@@ -1,4 +1,4 @@
-import type { APIApplicationCommandOptionChoice, APIInteraction, APIModalInteractionResponseCallbackData } from 'discord.js';
+import { InteractionType, type APIApplicationCommandOptionChoice, type APIInteraction, type APIModalInteractionResponseCallbackData } from 'discord.js';
 import type { Dispatcher } from '../../core/dispatch.js';
 import type { Invocation } from '../../core/invocation.js';
 import type { Reply } from '../../core/reply.js';
@@ -36,10 +36,9 @@ export interface InteractionDeps {
   dispatcher: Pick<Dispatcher, 'dispatch' | 'describe' | 'autocomplete' | 'registry'>;
   ids: DiscordCustomIds;
   logger: Logger;
-  /** Defer when the command has not finished by then; Discord drops answers after 3 s. */
-  deferAfterMs?: number;
 }
 
+/** Defer when the command has not finished by then: Discord drops initial answers after 3 s. */
 const DEFER_AFTER_MS = 2000;
 const MAX_CHOICES = 25;
 
@@ -54,20 +53,18 @@ const UNSUPPORTED: Reply = { tone: 'error', ephemeral: true, text: 'Questlog doe
 
 /** Answers one interaction through the one dispatch path, inside Discord's deadline. */
 export async function handleInteraction(deps: InteractionDeps, payload: APIInteraction, responder: DiscordResponder): Promise<void> {
+  const deadline = performance.now() + DEFER_AFTER_MS;
   let input: DiscordInput;
   try {
     input = await readInteraction(payload, deps.dispatcher.registry, deps.ids);
   } catch (error) {
     deps.logger.error({ err: error, interaction: payload.id }, 'could not read the interaction');
+    if (payload.type === InteractionType.ApplicationCommandAutocomplete) return responder.autocomplete([]);
     return responder.reply(await renderMessage(UNREADABLE, deps.ids));
   }
   switch (input.kind) {
     case 'autocomplete': {
-      const choices = await withDeadline(
-        deps.dispatcher.autocomplete(input.invocation, input.focused, input.partial),
-        deps.deferAfterMs ?? DEFER_AFTER_MS,
-        [],
-      );
+      const choices = await withDeadline(deps.dispatcher.autocomplete(input.invocation, input.focused, input.partial), deadline, []);
       return responder.autocomplete(choices.slice(0, MAX_CHOICES));
     }
     case 'modal':
@@ -79,7 +76,7 @@ export async function handleInteraction(deps: InteractionDeps, payload: APIInter
     case 'unsupported':
       return responder.reply(await renderMessage(UNSUPPORTED, deps.ids));
     case 'run':
-      return run(deps, input.invocation, input.update, responder);
+      return run(deps, input.invocation, input.update, responder, deadline);
   }
 }
 
@@ -88,7 +85,7 @@ export async function handleInteraction(deps: InteractionDeps, payload: APIInter
  * spec says it is slow) defers first, ephemeral as the reply will be, then
  * edits. A click on one's own message replaces it, unless the answer is private.
  */
-async function run(deps: InteractionDeps, invocation: Invocation, update: boolean, responder: DiscordResponder): Promise<void> {
+async function run(deps: InteractionDeps, invocation: Invocation, update: boolean, responder: DiscordResponder, deadline: number): Promise<void> {
   const { slow, ephemeral } = deps.dispatcher.describe(invocation);
   const pending = deps.dispatcher.dispatch(invocation);
   let deferred: 'no' | 'reply' | 'update' = 'no';
@@ -102,7 +99,7 @@ async function run(deps: InteractionDeps, invocation: Invocation, update: boolea
     }
   };
   if (slow) await defer();
-  else if ((await withDeadline(pending.then(() => true), deps.deferAfterMs ?? DEFER_AFTER_MS, false)) === false) await defer();
+  else if ((await withDeadline(pending.then(() => true), deadline, false)) === false) await defer();
 
   const reply = await pending;
   const message = await renderMessage(reply, deps.ids, deps.logger);
@@ -120,10 +117,11 @@ async function run(deps: InteractionDeps, invocation: Invocation, update: boolea
   }
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+/** The promise's value, or `fallback` if it is not settled by `deadline` (a `performance.now()` time). */
+function withDeadline<T>(promise: Promise<T>, deadline: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), ms);
+    timer = setTimeout(() => resolve(fallback), Math.max(0, deadline - performance.now()));
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

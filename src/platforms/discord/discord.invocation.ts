@@ -76,8 +76,9 @@ export async function readInteraction(payload: APIInteraction, registry: Command
       const args = Object.fromEntries(leaf.filter((o) => o.value !== undefined).map((o) => [o.name, o.value]));
       const invocation: Invocation = { ...base, command: raw.data?.name ?? '', subcommand, args, source: 'command' };
       if (raw.type === InteractionType.ApplicationCommand) return { kind: 'run', invocation, update: false };
+      // Without a focused option there is nothing to suggest, but the answer must still be choices.
       const focused = leaf.find((o) => o.focused);
-      return focused ? { kind: 'autocomplete', invocation, focused: focused.name, partial: String(focused.value ?? '') } : { kind: 'unsupported' };
+      return { kind: 'autocomplete', invocation, focused: focused?.name ?? '', partial: String(focused?.value ?? '') };
     }
     case InteractionType.MessageComponent:
     case InteractionType.ModalSubmit: {

@@ -9,6 +9,7 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Logger } from '../../infra/logger.js';
+import { truncate } from '../../modules/shared/text.js';
 import { progressBar, type ModalSpec, type Reply, type ReplyButton, type Tone } from '../../core/reply.js';
 import type { DiscordCustomIds } from './discord.custom-id.js';
 
@@ -74,15 +75,15 @@ export async function renderMessage(reply: Reply, ids: DiscordCustomIds, logger?
 
 function renderEmbed(reply: Reply, imageName: string | undefined): APIEmbed | undefined {
   const embed: APIEmbed = { color: TONE_COLOUR[reply.tone ?? 'neutral'] };
-  if (reply.title) embed.title = cut(reply.title, LIMIT.title);
+  if (reply.title) embed.title = truncate(reply.title, LIMIT.title);
   if (reply.fields?.length) {
     embed.fields = reply.fields.slice(0, LIMIT.fields).map((f) => ({
-      name: cut(f.name, LIMIT.fieldName) || '\u200b',
-      value: cut(f.value, LIMIT.fieldValue) || '\u200b',
+      name: truncate(f.name, LIMIT.fieldName) || '\u200b',
+      value: truncate(f.value, LIMIT.fieldValue) || '\u200b',
       ...(f.inline ? { inline: true } : {}),
     }));
   }
-  if (reply.footer) embed.footer = { text: cut(reply.footer, LIMIT.footer) };
+  if (reply.footer) embed.footer = { text: truncate(reply.footer, LIMIT.footer) };
   if (imageName) embed.image = { url: `attachment://${imageName}` };
   const used = (embed.title?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
   const description = renderDescription(reply, Math.min(LIMIT.description, LIMIT.embed - used));
@@ -99,7 +100,7 @@ function renderDescription(reply: Reply, max: number): string {
     const { value, max: total, label } = reply.progress;
     head.push(`\`${progressBar(value, total)}\` ${label ?? `${value}/${total}`}`);
   }
-  let text = cut(head.join('\n\n'), max);
+  let text = truncate(head.join('\n\n'), max);
   const items = reply.checklist ?? [];
   for (const [i, item] of items.entries()) {
     const line = `${item.done ? '✅' : '⬜'} ${item.text}`;
@@ -130,7 +131,7 @@ async function renderButtons(buttons: ReplyButton[], ids: DiscordCustomIds, logg
     }
     if (seen.has(customId)) continue; // Discord refuses duplicate custom_ids in one message.
     seen.add(customId);
-    components.push({ type: ComponentType.Button, style: BUTTON_STYLE[button.style ?? 'secondary'], label: cut(button.label, LIMIT.label), custom_id: customId });
+    components.push({ type: ComponentType.Button, style: BUTTON_STYLE[button.style ?? 'secondary'], label: truncate(button.label, LIMIT.label), custom_id: customId });
   }
   const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
   for (let i = 0; i < components.length; i += LIMIT.perRow) {
@@ -143,16 +144,16 @@ async function renderButtons(buttons: ReplyButton[], ids: DiscordCustomIds, logg
 export async function renderModal(modal: ModalSpec, ids: DiscordCustomIds): Promise<APIModalInteractionResponseCallbackData> {
   return {
     custom_id: await ids.forAction(modal.action),
-    title: cut(modal.title, LIMIT.modalTitle),
+    title: truncate(modal.title, LIMIT.modalTitle),
     components: modal.fields.slice(0, LIMIT.modalFields).map((field) => ({
       type: ComponentType.Label,
-      label: cut(field.label, LIMIT.inputLabel),
+      label: truncate(field.label, LIMIT.inputLabel),
       component: {
         type: ComponentType.TextInput,
         custom_id: field.option,
         style: field.style === 'paragraph' ? TextInputStyle.Paragraph : TextInputStyle.Short,
         required: field.required ?? false,
-        ...(field.placeholder ? { placeholder: cut(field.placeholder, LIMIT.placeholder) } : {}),
+        ...(field.placeholder ? { placeholder: truncate(field.placeholder, LIMIT.placeholder) } : {}),
         ...(field.maxLength ? { max_length: Math.min(field.maxLength, LIMIT.inputLength) } : {}),
       },
     })),
@@ -162,10 +163,6 @@ export async function renderModal(modal: ModalSpec, ids: DiscordCustomIds): Prom
 function fileName(name: string, index: number): string {
   const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(-80);
   return safe && safe !== '.' ? safe : `image-${index + 1}.png`;
-}
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** A rendered message as a REST request (`@discordjs/rest`): JSON body plus `files[i]` parts it references. */

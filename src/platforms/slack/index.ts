@@ -45,7 +45,8 @@ export function createSlack(app: App, options: SlackOptions = {}): Slack {
   const store = oauth ? new CachedInstallationStore(() => new SlackInstallationService(app.db.orm.em.fork())) : undefined;
   let auth: SlackAuthorizer;
   if (store) auth = installationAuthorizer(store);
-  else if (config.botToken) auth = singleWorkspaceAuthorizer(config.botToken, new webApi.WebClient(undefined, clientOptions));
+  // authorize runs before every ack: its one auth.test must fail fast rather than retry for minutes.
+  else if (config.botToken) auth = singleWorkspaceAuthorizer(config.botToken, new webApi.WebClient(undefined, { ...clientOptions, retryConfig: { retries: 0 }, timeout: 2000 }));
   else throw new Error('Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET for OAuth installs');
 
   const receiver = config.appToken
@@ -72,9 +73,8 @@ export function createSlack(app: App, options: SlackOptions = {}): Slack {
     logger: app.logger,
     replyBudgetMs: options.replyBudgetMs,
     homeQuests: (invocation) => openQuestCards(services(), invocation),
-    uninstall: store
-      ? (source) => store.deleteInstallation({ teamId: source.teamId, enterpriseId: source.enterpriseId, isEnterpriseInstall: !source.teamId } as Parameters<typeof store.deleteInstallation>[0])
-      : undefined,
+    notify: (identity, reply) => app.notifier.send(identity, reply),
+    uninstall: store && ((source) => store.forgetWorkspace(source)),
   });
   adapter.register(bolt);
 

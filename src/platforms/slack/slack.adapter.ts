@@ -13,7 +13,8 @@ import type {
 } from '@slack/bolt';
 import type { Dispatcher } from '../../core/dispatch.js';
 import { AppError } from '../../core/errors.js';
-import { splitCommandLine, type Invocation } from '../../core/invocation.js';
+import { splitCommandLine, type Identity, type Invocation } from '../../core/invocation.js';
+import type { DeliveryResult } from '../../core/notifier.js';
 import type { Reply } from '../../core/reply.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
@@ -45,6 +46,8 @@ export interface SlackAdapterDeps {
   logger: Logger;
   /** The open quests with their buttons, for App Home. */
   homeQuests(invocation: Invocation): Promise<Reply[]>;
+  /** Direct messages, for answers that have no `response_url` to go to. */
+  notify(identity: Identity, reply: Reply): Promise<DeliveryResult>;
   /** Forgets a workspace's installation (OAuth mode) after `app_uninstalled` / `tokens_revoked`. */
   uninstall?(source: { teamId?: string; enterpriseId?: string }): Promise<void>;
   /** How long a command may run before its reply goes through `response_url` instead of the ack. */
@@ -137,9 +140,7 @@ export class SlackAdapter {
     const target: Target = { actor, client, responseUrl: command.response_url, channelId: command.channel_id };
     let acked = false;
     try {
-      const base = invocationOf(actor, command.command.replace(/^\//, ''), command.text ?? '', 'command');
-      const work = this.withProfile(base, client).then((invocation) => this.deps.dispatcher.dispatch(invocation));
-      const ready = this.deps.dispatcher.describe(base).slow ? TIMEOUT : await within(work, this.budgetMs);
+      const { work, ready } = await this.dispatchWithinBudget(invocationOf(actor, command.command.replace(/^\//, ''), command.text ?? '', 'command'), client);
       if (ready !== TIMEOUT) {
         const message = await this.responseMessage(ready, actor.userId, { response_type: ready.ephemeral ? 'ephemeral' : 'in_channel' });
         acked = true;
@@ -199,13 +200,27 @@ export class SlackAdapter {
     await this.deliver(await this.deps.dispatcher.dispatch(invocation), target);
   }
 
-  private async onModalSubmit({ ack, body, view, client }: SubmitArgs): Promise<void> {
-    const actor: Actor = { teamId: body.user.team_id ?? body.team?.id ?? '', userId: body.user.id, userName: body.user.name, teamDomain: body.team?.domain };
-    const blocks = Object.keys(view.state.values);
+  private async onModalSubmit(args: SubmitArgs): Promise<void> {
+    const blocks = Object.keys(args.view.state.values);
     // Field errors show under the input they are about; others under the first input.
     const errorsFor = (field: string | undefined, message: string) => ({
       [field && blocks.includes(field) ? field : blocks[0]!]: truncate(toPlain(message), 300),
     });
+    let acked = false;
+    const ack: SubmitArgs['ack'] = async (response) => {
+      acked = true;
+      await args.ack(response);
+    };
+    try {
+      await this.submitModal({ ...args, ack }, errorsFor);
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'slack modal submission failed');
+      if (!acked) await ack({ response_action: 'errors', errors: errorsFor(undefined, 'Sorry, something went wrong on our side. Please try again.') });
+    }
+  }
+
+  private async submitModal({ ack, body, view, client }: SubmitArgs, errorsFor: (field: string | undefined, message: string) => Record<string, string>): Promise<void> {
+    const actor: Actor = { teamId: body.user.team_id ?? body.team?.id ?? '', userId: body.user.id, userName: body.user.name, teamDomain: body.team?.domain };
     const stored = await readStoredValue(view.private_metadata, (key) => this.deps.kv.get(key));
     if (stored === null) {
       await ack({ response_action: 'errors', errors: errorsFor(undefined, 'This form expired. Close it and open it again.') });
@@ -222,8 +237,7 @@ export class SlackAdapter {
       await ack({ response_action: 'errors', errors: errorsFor(error.details.field, error.message) });
       return;
     }
-    const work = this.withProfile(base, client).then((invocation) => this.deps.dispatcher.dispatch(invocation));
-    const ready = this.deps.dispatcher.describe(base).slow ? TIMEOUT : await within(work, this.budgetMs);
+    const { work, ready } = await this.dispatchWithinBudget(base, client);
     if (ready !== TIMEOUT && ready.tone === 'error') {
       await ack({ response_action: 'errors', errors: errorsFor(undefined, ready.text ?? 'That did not work.') });
       return;
@@ -266,10 +280,8 @@ export class SlackAdapter {
       await this.afterReply(reply, target);
       return;
     }
-    for (const message of [reply, ...(reply.followUps ?? [])]) {
-      const rendered = await prepareMessage(this.deps.kv, message, { owner: target.actor.userId, images: 'omit' });
-      await target.client.chat.postMessage({ channel: target.actor.userId, text: rendered.text, blocks: rendered.blocks });
-    }
+    const delivery = await this.deps.notify(identityOf(target.actor), reply);
+    if (!delivery.delivered) this.deps.logger.warn({ delivery, user: target.actor.userId }, 'slack reply could not be delivered by DM');
   }
 
   /** Images as uploads to the channel, then the follow-ups (level-ups, achievements). */
@@ -303,6 +315,15 @@ export class SlackAdapter {
     return { text, blocks, ...extra };
   }
 
+  /**
+   * Starts the dispatch and waits for it while its reply can still go in the ack;
+   * slow commands are not waited for at all.
+   */
+  private async dispatchWithinBudget(base: Invocation, client: webApi.WebClient): Promise<{ work: Promise<Reply>; ready: Reply | typeof TIMEOUT }> {
+    const work = this.withProfile(base, client).then((invocation) => this.deps.dispatcher.dispatch(invocation));
+    return { work, ready: this.deps.dispatcher.describe(base).slow ? TIMEOUT : await within(work, this.budgetMs) };
+  }
+
   /** Adds what Slack knows about the user: display name, and the time zone applied on first contact. */
   private async withProfile(invocation: Invocation, client: webApi.WebClient): Promise<Invocation> {
     const profile = await this.profiles.get(client, invocation.identity.scope, invocation.identity.platformUserId);
@@ -314,9 +335,14 @@ export class SlackAdapter {
   }
 }
 
+/** A Slack user is `(team_id, user_id)`; the workspace is the space. */
+function identityOf(actor: Actor): Identity {
+  return { platform: 'slack', scope: actor.teamId, platformUserId: actor.userId, displayName: actor.userName };
+}
+
 function invocationOf(actor: Actor, command: string, text: string, source: Invocation['source']): Invocation {
   return {
-    identity: { platform: 'slack', scope: actor.teamId, platformUserId: actor.userId, displayName: actor.userName },
+    identity: identityOf(actor),
     space: { platform: 'slack', externalId: actor.teamId, name: actor.teamDomain },
     command,
     text,
@@ -353,9 +379,13 @@ class SlackProfiles {
       pending = this.load(client, key, userId).finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
     }
-    // A slow Slack must not eat the command's 3 seconds: go on without the hints.
+    // A slow Slack must not eat the command's 3 seconds: go on without the hints, and
+    // let this user's next commands skip the wait until the lookup finishes.
     const profile = await within(pending, PROFILE_WAIT_MS);
-    return profile === TIMEOUT ? {} : profile;
+    if (profile !== TIMEOUT) return profile;
+    const current = this.entries.get(key);
+    if (!current || current.expires <= Date.now()) this.remember(key, {}, PROFILE_FAILURE_TTL_MS);
+    return {};
   }
 
   private async load(client: webApi.WebClient, key: string, userId: string): Promise<SlackProfile> {
@@ -368,9 +398,13 @@ class SlackProfiles {
       this.logger.warn({ err: error, user: userId }, 'slack users.info failed');
       ttl = PROFILE_FAILURE_TTL_MS;
     }
-    if (this.entries.size >= PROFILE_LIMIT) this.entries.clear();
-    this.entries.set(key, { profile, expires: Date.now() + ttl });
+    this.remember(key, profile, ttl);
     return profile;
+  }
+
+  private remember(key: string, profile: SlackProfile, ttlMs: number): void {
+    if (this.entries.size >= PROFILE_LIMIT) this.entries.clear();
+    this.entries.set(key, { profile, expires: Date.now() + ttlMs });
   }
 }
 

@@ -19,6 +19,7 @@ const TEAM = 'T0QUEST001';
 const CHANNEL = 'C0QUESTS01';
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
+const CAROL = 'U0CAROL001';
 const GONE = 'U0GONE0001';
 const FAST_RETRIES = { retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 1 } };
 
@@ -124,6 +125,7 @@ describe('Slack over HTTP with a single-workspace token', () => {
       users: {
         [ALICE]: { tz: 'Asia/Kolkata', real_name: 'Alice Liddell', name: 'alice' },
         [BOB]: { tz: 'America/New_York', real_name: 'Bob Builder', name: 'bob' },
+        [CAROL]: { tz: 'Australia/Sydney', name: 'carol' },
         [GONE]: { real_name: 'Former Member', deleted: true },
       },
     });
@@ -182,6 +184,24 @@ describe('Slack over HTTP with a single-workspace token', () => {
     expect(answer.replace_original).toBe(true);
     expect(answer.blocks[0].text.text).toContain(`Quest complete: #${number} Water the plants`);
     expect(await questStatus(number)).toBe('COMPLETED');
+
+    const undo = buttonsOf(answer.blocks).find((b) => b.label === 'Undo')!;
+    expect(undo.value).toBe(`quest undo #${number}`);
+    const undone = await client.click(ALICE, undo);
+    expect((await client.responded(undone.id)).replace_original).toBe(true);
+    expect(await questStatus(number)).not.toBe('COMPLETED');
+  });
+
+  it('pages a list with its Next button, replacing the page in place', async () => {
+    for (let i = 1; i <= 11; i++) await client.command(CAROL, `create "Carol chore ${i}"`);
+    const { ack } = await client.command(CAROL, 'list');
+    expect(mrkdwnOf(ack).join('\n')).toContain('page 1 of 2');
+    const next = buttonsOf(ack.blocks).find((b) => b.label === 'Next ▶')!;
+    expect(next.value).toBe('quest list page:2');
+    const { id } = await client.click(CAROL, next);
+    const page = await client.responded(id);
+    expect(page.replace_original).toBe(true);
+    expect(mrkdwnOf(page).join('\n')).toContain('page 2 of 2');
   });
 
   it('answers bad input with an ephemeral error carrying the usage line, and stores nothing', async () => {
@@ -278,6 +298,8 @@ describe('Slack over HTTP with a single-workspace token', () => {
     const home = await fake.waitFor((f) => f.calls('views.publish')[published]);
     expect(home.args.user_id).toBe(ALICE);
     expect(home.args.view.type).toBe('home');
+    expect(home.args.view.blocks[0]).toMatchObject({ type: 'header', text: { text: 'alice · level 1' } });
+    expect(mrkdwnOf(home.args.view).join('\n')).toMatch(/`[█░]{20}` .* XP to level 2/);
     expect(mrkdwnOf(home.args.view).join('\n')).toContain('Plan the trip');
     const start = buttonsOf(home.args.view.blocks).find((b) => b.value.startsWith('quest start'))!;
     expect(start.label).toBe('Start');
@@ -286,6 +308,18 @@ describe('Slack over HTTP with a single-workspace token', () => {
     const refreshed = await fake.waitFor((f) => f.calls('views.publish')[published + 1]);
     expect(refreshed.args.view.blocks[0].text.text).toMatch(/^#\d+ /);
     expect(mrkdwnOf(refreshed.args.view).join('\n')).toContain('Started');
+  });
+
+  it('defers a slow command (/stats): empty ack, reply through response_url, chart uploaded to the channel', async () => {
+    const { status, ack, id } = await client.command(ALICE, '', '/stats');
+    expect(status).toBe(200);
+    expect(ack).toBeUndefined();
+    const reply = await client.responded(id);
+    expect(reply.response_type).toBe('in_channel');
+    expect(reply.blocks[0]).toMatchObject({ type: 'header', text: { text: '📊 Your last 30 days' } });
+    const chart = await fake.waitFor((f) => f.uploads().find((u) => u.filename === 'stats.png' && u.completed), 15_000);
+    expect(chart.channelId).toBe(CHANNEL);
+    expect(chart.data!.includes(Buffer.from('89504e47', 'hex'))).toBe(true);
   });
 
   it('runs a retried event once (deduplicated by event_id)', async () => {

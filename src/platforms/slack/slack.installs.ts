@@ -52,7 +52,16 @@ export class CachedInstallationStore implements InstallationStore {
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
-    const key = keyOf(query);
+    await this.forget(keyOf(query));
+  }
+
+  /** After `app_uninstalled` / `tokens_revoked`: events name the team, or the enterprise for org-wide installs. */
+  async forgetWorkspace(source: { teamId?: string; enterpriseId?: string }): Promise<void> {
+    const key = source.teamId ?? source.enterpriseId;
+    if (key) await this.forget(key);
+  }
+
+  private async forget(key: string): Promise<void> {
     this.cache.delete(key);
     await this.service().deleteInstallation(key);
   }
@@ -82,7 +91,10 @@ export interface SlackAuthorizer {
   tokenFor(teamId: string): Promise<string | undefined>;
 }
 
-/** One workspace, one token; the bot's own ids come from one `auth.test`, retried until it answers. */
+/**
+ * One workspace, one token. The bot's own ids (for Bolt's ignoreSelf) come from one
+ * `auth.test`; while Slack does not answer it, requests are served without them.
+ */
 export function singleWorkspaceAuthorizer(botToken: string, client: webApi.WebClient): SlackAuthorizer {
   let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
   const whoAmI = () => {
@@ -97,7 +109,7 @@ export function singleWorkspaceAuthorizer(botToken: string, client: webApi.WebCl
   };
   return {
     async authorize(source) {
-      const { botId, botUserId } = await whoAmI();
+      const { botId, botUserId } = await whoAmI().catch(() => ({ botId: undefined, botUserId: undefined }));
       return { botToken, botId, botUserId, teamId: source.teamId, enterpriseId: source.enterpriseId };
     },
     async tokenFor() {

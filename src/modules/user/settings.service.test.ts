@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../testing/test-app.js';
+import { nextReminderAt } from './settings.rules.js';
+
+let app: TestApp;
+let now = new Date('2026-11-24T10:00:00Z'); // 11:00 in Berlin
+
+beforeAll(async () => {
+  app = await startTestApp({ clock: () => now });
+});
+afterAll(async () => app?.close());
+
+const profile = async (user: string) => {
+  const [row] = await app.sql<Record<string, unknown>>(
+    `select p.timezone, p.day_start_hour, p.reminder_time, p.next_reminder_at, p.quiet_hours_start, p.quiet_hours_end, p.leaderboard_opt_in
+     from user_profiles p join user_identities i on i.user_id = p.user_id where i.platform_user_id = ?`,
+    [user],
+  );
+  return { ...row, next_reminder_at: row!.next_reminder_at ? new Date(row!.next_reminder_at as string).toISOString() : null };
+};
+const iso = (text: string) => new Date(text).toISOString();
+
+async function ok(line: string, user = 'sol') {
+  const reply = await app.run(line, user);
+  if (reply.tone === 'error') throw new Error(reply.text);
+  return reply;
+}
+
+describe('/settings', () => {
+  it('sets a time zone by its canonical IANA name and moves the reminder with it', async () => {
+    await ok('/settings reminder 08:30');
+    const reply = await ok('/settings timezone europe/berlin');
+    expect(reply).toMatchObject({ ephemeral: true, text: 'Time zone set to **Europe/Berlin**. Your streaks keep counting across the change.' });
+    expect(await profile('sol')).toMatchObject({ timezone: 'Europe/Berlin', reminder_time: '08:30', next_reminder_at: iso('2026-11-25T07:30:00Z') });
+    await ok('/settings timezone America/New_York');
+    expect(await profile('sol')).toMatchObject({ next_reminder_at: iso('2026-11-24T13:30:00Z') });
+  });
+
+  it('stores the reminder time and the next UTC instant for the scheduler, or turns it off', async () => {
+    await ok('/settings timezone Europe/Berlin', 'rem');
+    await ok('/settings reminder 9:05', 'rem');
+    expect(await profile('rem')).toMatchObject({ reminder_time: '09:05', next_reminder_at: iso('2026-11-25T08:05:00Z') });
+    await ok('/settings reminder 12:00', 'rem');
+    expect(await profile('rem')).toMatchObject({ next_reminder_at: iso('2026-11-24T11:00:00Z') });
+    await ok('/settings reminder off', 'rem');
+    expect(await profile('rem')).toMatchObject({ reminder_time: null, next_reminder_at: null });
+  });
+
+  it('sets the day start, quiet hours and leaderboard visibility, and shows them', async () => {
+    await ok('/settings day-start 3', 'set');
+    await ok('/settings quiet-hours 22:00-07:00', 'set');
+    await ok('/settings leaderboard off', 'set');
+    expect(await profile('set')).toMatchObject({ day_start_hour: 3, quiet_hours_start: '22:00', quiet_hours_end: '07:00', leaderboard_opt_in: false });
+    const shown = await ok('/settings show', 'set');
+    expect(shown.fields?.map((f) => [f.name, f.value])).toEqual([
+      ['Time zone', 'UTC (now 10:00, Tue 24 Nov)'],
+      ['Day starts at', '03:00'],
+      ['Reminder', 'off'],
+      ['Quiet hours', '22:00–07:00'],
+      ['Leaderboards', 'hidden'],
+    ]);
+    await ok('/settings quiet-hours 23:30 to 6:00', 'set');
+    expect(await profile('set')).toMatchObject({ quiet_hours_start: '23:30', quiet_hours_end: '06:00' });
+    await ok('/settings quiet-hours off', 'set');
+    expect(await profile('set')).toMatchObject({ quiet_hours_start: null, quiet_hours_end: null });
+  });
+
+  it.each([
+    ['/settings timezone Mars/Olympus_Mons', /`zone` must be an IANA time zone name such as Europe\/Berlin.*\(got "Mars\/Olympus_Mons"\)/],
+    ['/settings timezone "Europe/Berlin; drop table users"', /`zone` must be an IANA time zone name/],
+    ['/settings day-start 24', /`hour` must be between 0 and 23 \(got 24\)/],
+    ['/settings day-start -1', /`hour` must be between 0 and 23 \(got -1\)/],
+    ['/settings day-start early', /`hour` must be a whole number between 0 and 23/],
+    ['/settings reminder 25:00', /`time` must be a time HH:MM between 00:00 and 23:59, or off \(got "25:00"\)/],
+    ['/settings reminder 8.30', /`time` must be a time HH:MM/],
+    ['/settings quiet-hours 22:00', /`hours` must be two times HH:MM such as 22:00-07:00, or off \(got "22:00"\)/],
+    ['/settings quiet-hours 22:00 7pm', /`hours` must be two times HH:MM such as 22:00-07:00, or off \(got "22:00 7pm"\)/],
+    ['/settings quiet-hours 22:00-22:00', /`hours` must start and end at different times \(both are 22:00\)/],
+    ['/settings leaderboard maybe', /`show` must be one of on, off/],
+  ])('refuses %s precisely and changes nothing', async (line, message) => {
+    await ok('/settings show', 'bad');
+    const before = await profile('bad');
+    const reply = await app.run(line, 'bad');
+    expect(reply).toMatchObject({ tone: 'error', ephemeral: true });
+    expect(reply.text).toMatch(message);
+    expect(await profile('bad')).toEqual(before);
+  });
+});
+
+describe('nextReminderAt', () => {
+  it.each([
+    ['later today', '2026-11-24T10:00:00Z', 'Europe/Berlin', '12:00', '2026-11-24T11:00:00Z'],
+    ['tomorrow when the time has passed', '2026-11-24T10:00:00Z', 'Europe/Berlin', '11:00', '2026-11-25T10:00:00Z'],
+    ['across spring-forward in New York', '2026-03-07T15:00:00Z', 'America/New_York', '09:00', '2026-03-08T13:00:00Z'],
+    ['a time skipped by spring-forward fires just after it', '2026-03-07T15:00:00Z', 'America/New_York', '02:30', '2026-03-08T07:30:00Z'],
+  ])('%s', (_name, nowIso, zone, clock, expected) => {
+    expect(nextReminderAt(new Date(nowIso), zone, clock).toISOString()).toBe(new Date(expected).toISOString());
+  });
+});
