@@ -1,4 +1,7 @@
+import { benchDiscordHttp } from './discord.bench.js';
+import { benchGamification } from './gamification.bench.js';
 import { benchQuests } from './quest.bench.js';
+import { benchSlack } from './slack.bench.js';
 
 /**
  * `npm run bench`: every benchmark, on real PostgreSQL. Pick some with
@@ -12,6 +15,9 @@ if (!baseUrl) {
 
 const suites: Record<string, () => Promise<void>> = {
   quests: () => benchQuests(baseUrl),
+  gamification: () => benchGamification(baseUrl),
+  discord: () => benchDiscordHttp(),
+  slack: () => benchSlack(),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);

@@ -57,6 +57,7 @@ export interface ReplyImage {
 }
 
 export interface Reply {
+  /** Plain text (may hold user text verbatim); renderers escape it for their platform. */
   title?: string;
   text?: string;
   tone?: Tone;

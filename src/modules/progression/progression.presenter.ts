@@ -119,7 +119,7 @@ export function profileReply(view: ProfileView): Reply {
     ? view.latestAchievements.map((a) => `${a.icon ?? '🏅'} ${md(a.name)} (${a.rarity})`).join('\n')
     : 'None yet: complete a quest to earn **First Steps**.';
   return {
-    title: `${md(view.displayName)} · level ${view.level}`,
+    title: `${view.displayName} · level ${view.level}`,
     tone: 'info',
     progress: {
       label: `${formatNumber(progress.intoLevel)}/${formatNumber(progress.span)} XP to level ${progress.level + 1}`,

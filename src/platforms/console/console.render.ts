@@ -13,7 +13,7 @@ export function renderConsole(reply: Reply, colour: boolean): string {
   };
   const lines: string[] = [];
   const tone = reply.tone ?? 'neutral';
-  if (reply.title) lines.push(paint(TONE_COLOR[tone], bold(inline(reply.title))));
+  if (reply.title) lines.push(paint(TONE_COLOR[tone], bold(reply.title)));
   if (reply.text) lines.push(...reply.text.split('\n').map((line) => (tone === 'error' && !reply.title ? paint(31, `✖ ${inline(line)}`) : inline(line))));
   for (const field of reply.fields ?? []) {
     const value = inline(field.value);

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../../core/markdown.js';
 import {
   ButtonStyle,
   ComponentType,
@@ -75,7 +76,7 @@ export async function renderMessage(reply: Reply, ids: DiscordCustomIds, logger?
 
 function renderEmbed(reply: Reply, imageName: string | undefined): APIEmbed | undefined {
   const embed: APIEmbed = { color: TONE_COLOUR[reply.tone ?? 'neutral'] };
-  if (reply.title) embed.title = truncate(reply.title, LIMIT.title);
+  if (reply.title) embed.title = truncate(escapeMarkdown(reply.title), LIMIT.title);
   if (reply.fields?.length) {
     embed.fields = reply.fields.slice(0, LIMIT.fields).map((f) => ({
       name: truncate(f.name, LIMIT.fieldName) || '\u200b',

@@ -1,0 +1,2 @@
+import { benchGamification } from './gamification.bench.js';
+await benchGamification(process.env.DATABASE_URL!);
