@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SqlStatement } from '../progression/sql.js';
 import { STREAK_TYPES, type StreakType } from '../columns.js';
 import {
   applyCompletion,
@@ -72,6 +73,8 @@ export interface StreakStep {
 }
 
 export interface StreakOutcome {
+  /** Writes left for the caller to run in the same transaction (see `alongside`). */
+  deferred: SqlStatement[];
   steps: StreakStep[];
   marks: StreakMarks;
   freezes: number;
@@ -150,6 +153,8 @@ interface RowWrite {
  * freeze), starts or breaks-and-restarts each active row, keeping the ended row
  * as history and an undo record on the active one. `rows` are the user's active
  * rows, read under the user's lock; `freezes` is the bank before this completion.
+ * Row updates and the freeze bank come back in `deferred` for the caller's next
+ * statement, unless a new row has to be inserted (its id is needed at once).
  */
 export async function recordStreaks(
   em: EntityManager,
@@ -233,7 +238,11 @@ export async function recordStreaks(
   for (const update of updates) {
     if (update.is_active) marks[update.streak_type] = { row: update.id!, count: update.current_count, day: update.last_activity_date };
   }
-  if (updates.length) await updateRows(em, userId, updates);
+  const deferred: SqlStatement[] = [];
+  if (updates.length) {
+    if (inserts.length) await run(em, updateRows(userId, updates));
+    else deferred.push(updateRows(userId, updates));
+  }
   if (inserts.length) {
     const created = await em.execute<{ id: string; type: StreakType; count: number }[]>(
       `insert into streaks (user_id, streak_type, current_count, longest_count, start_date, last_activity_date, is_active, metadata)
@@ -245,8 +254,8 @@ export async function recordStreaks(
     );
     for (const row of created) marks[row.type] = { row: row.id, count: row.count, day };
   }
-  if (bank !== freezes) await em.execute('update user_profiles set streak_freezes = ? where user_id = ?', [bank, userId]);
-  return { steps, marks, freezes: bank, freezeEarned, freezeUsed, longest };
+  if (bank !== freezes) deferred.push(setFreezes(userId, bank));
+  return { deferred, steps, marks, freezes: bank, freezeEarned, freezeUsed, longest };
 }
 
 /** An ended row keeps its counts and dates; only `is_active` changes. */
@@ -260,15 +269,23 @@ function endedColumns(row: StreakRow): Partial<RowWrite> {
   };
 }
 
-async function updateRows(em: EntityManager, userId: string, updates: RowWrite[]): Promise<void> {
-  await em.execute(
-    `update streaks s set current_count = x.current_count, longest_count = x.longest_count, start_date = x.start_date,
+function updateRows(userId: string, updates: RowWrite[]): SqlStatement {
+  return {
+    sql: `update streaks s set current_count = x.current_count, longest_count = x.longest_count, start_date = x.start_date,
        last_activity_date = x.last_activity_date, is_active = x.is_active, metadata = x.metadata
      from jsonb_to_recordset(?::jsonb) as x(id uuid, current_count int, longest_count int, start_date date,
        last_activity_date date, is_active boolean, metadata jsonb)
      where s.id = x.id and s.user_id = ?`,
-    [JSON.stringify(updates), userId],
-  );
+    params: [JSON.stringify(updates), userId],
+  };
+}
+
+function setFreezes(userId: string, freezes: number): SqlStatement {
+  return { sql: 'update user_profiles set streak_freezes = ? where user_id = ?', params: [freezes, userId] };
+}
+
+async function run(em: EntityManager, statement: SqlStatement): Promise<void> {
+  await em.execute(statement.sql, statement.params);
 }
 
 async function bestLengths(em: EntityManager, userId: string, types: StreakType[]): Promise<Partial<Record<StreakType, number>>> {
@@ -339,8 +356,8 @@ export async function undoStreaks(em: EntityManager, userId: string, marks: Stre
       JSON.stringify(reactivate),
     ]);
   }
-  if (updates.length) await updateRows(em, userId, updates);
-  if (bank !== freezes) await em.execute('update user_profiles set streak_freezes = ? where user_id = ?', [bank, userId]);
+  if (updates.length) await run(em, updateRows(userId, updates));
+  if (bank !== freezes) await run(em, setFreezes(userId, bank));
   return { freezes: bank, steppedBack };
 }
 

@@ -91,6 +91,12 @@ describe('renderReply', () => {
     expect(text).toBe('#12 Write the report\nCreated: worth *65 XP*.');
   });
 
+  it('shows a title verbatim in the header and entity-escaped in the notification text', () => {
+    const { blocks, text } = renderReply({ title: 'Use `grep` & <!here> on a_b*c' });
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Use `grep` & <!here> on a_b*c', emoji: true } });
+    expect(text).toBe('Use `grep` &amp; &lt;!here&gt; on a_b*c');
+  });
+
   it('splits more than 10 inline fields over several sections', () => {
     const fields = Array.from({ length: 23 }, (_, i) => ({ name: `F${i}`, value: String(i), inline: true }));
     const { blocks } = renderReply({ fields });

@@ -83,7 +83,7 @@ export function toMrkdwn(markdown: string): string {
   return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => escapeEntities(literals[Number(i)]!));
 }
 
-/** Reply markdown as plain text (headers, button labels, modal errors): no markers, no escapes. */
+/** Reply markdown as plain text (modal field errors): no markers, no escapes. */
 export function toPlain(markdown: string): string {
   return markdown
     .replace(/\*\*(.+?)\*\*/g, '$1')
@@ -120,7 +120,8 @@ const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type:
 export function renderReply(reply: Reply, options: RenderOptions = {}): RenderedMessage {
   const blocks: Block[] = [];
   const pending: PendingValue[] = [];
-  if (reply.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(toPlain(reply.title), LIMIT.header), emoji: true } });
+  // Titles are plain text and plain_text is never parsed for mentions or links: verbatim is safe.
+  if (reply.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(reply.title, LIMIT.header), emoji: true } });
   if (reply.text) {
     const warn = reply.tone === 'error' ? '⚠️ ' : '';
     for (const chunk of chunks(warn + toMrkdwn(reply.text), LIMIT.sectionText)) blocks.push(mrkdwnSection(chunk));
@@ -168,7 +169,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
         return {
           type: 'button' as const,
           action_id: `${BUTTON_PREFIX}${options.idPrefix ?? ''}${start + i}`,
-          text: { type: 'plain_text' as const, text: truncate(toPlain(button.label), LIMIT.buttonText), emoji: true },
+          text: { type: 'plain_text' as const, text: truncate(button.label, LIMIT.buttonText), emoji: true },
           value: encoded.value,
           ...(style ? { style: style as 'primary' | 'danger' } : {}),
         };
@@ -184,7 +185,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
 
 /** The top-level `text`: what notifications and screen readers show. */
 function fallbackText(reply: Reply): string {
-  const parts = [reply.title ? toMrkdwn(reply.title) : undefined, reply.text ? toMrkdwn(reply.text) : undefined].filter(Boolean);
+  const parts = [reply.title ? escapeEntities(reply.title) : undefined, reply.text ? toMrkdwn(reply.text) : undefined].filter(Boolean);
   return truncate(parts.join('\n') || 'Questlog', LIMIT.fallbackText);
 }
 
@@ -234,20 +235,20 @@ export function modalView(modal: ModalSpec, metadata: ModalMetadata): { view: ty
       type: 'modal',
       callback_id: MODAL_CALLBACK,
       private_metadata: stored.value,
-      title: { type: 'plain_text', text: truncate(toPlain(modal.title), LIMIT.modalTitle) },
+      title: { type: 'plain_text', text: truncate(modal.title, LIMIT.modalTitle) },
       submit: { type: 'plain_text', text: 'Save' },
       close: { type: 'plain_text', text: 'Cancel' },
       blocks: modal.fields.map((field) => ({
         type: 'input',
         block_id: field.option,
         optional: !field.required,
-        label: { type: 'plain_text', text: truncate(toPlain(field.label), 2000) },
+        label: { type: 'plain_text', text: truncate(field.label, 2000) },
         element: {
           type: 'plain_text_input',
           action_id: 'value',
           multiline: field.style === 'paragraph',
           ...(field.maxLength ? { max_length: field.maxLength } : {}),
-          ...(field.placeholder ? { placeholder: { type: 'plain_text', text: truncate(toPlain(field.placeholder), 150) } } : {}),
+          ...(field.placeholder ? { placeholder: { type: 'plain_text', text: truncate(field.placeholder, 150) } } : {}),
         },
       })),
     },
