@@ -14,15 +14,18 @@ const OPEN_PER_HEAVY = 700;
 const CONCURRENCY = 32;
 const COMPLETIONS = HEAVY * 300;
 const LEADERBOARD_READS = 4_000;
+/** Members who read the board: known to the process already, as active members are. */
+const READERS = 1_000;
 const SPACE: SpaceRef = { platform: 'console', externalId: 'bench-guild', name: 'Bench guild' };
 
 /**
  * Issue 4's benchmark on real PostgreSQL, with the full achievement catalog:
- * `/quest complete` for users with 10,000 completed quests each at concurrency 32
- * through the dispatcher (32 such users, one request in flight per user, and the
- * worst case of one user completing 32 quests at once), then `/leaderboard` of a
- * space with 10,000 members from the cache and the time to rebuild it from the
- * ledger. Uses REDIS_URL for the cache when it is set, the in-process store otherwise.
+ * `/quest complete` for users with 10,000 completed quests each through the
+ * dispatcher, one at a time and at concurrency 32 (32 such users with one request
+ * in flight each, and the worst case of one user completing 32 quests at once:
+ * those take turns on the user's row), then `/leaderboard` of a space with
+ * 10,000 members from the cache (through the dispatcher and the service alone)
+ * and the time to rebuild it from the ledger. Uses REDIS_URL for the cache when it is set, the in-process store otherwise.
  */
 export async function benchGamification(databaseUrl: string): Promise<void> {
   const db = await freshDatabase(databaseUrl, 'questlog_bench_gamification');
@@ -55,6 +58,7 @@ export async function benchGamification(databaseUrl: string): Promise<void> {
     await run(app, heavyUser(0), '/leaderboard all');
 
     const samples = new Samples();
+    await runConcurrent(HEAVY * 5, 1, async (i) => completeNext(heavyUser(i % HEAVY), samples, 'complete: one at a time'));
     const spread = await runConcurrent(COMPLETIONS, CONCURRENCY, async (i) => completeNext(heavyUser(i % HEAVY), samples, `complete: ${HEAVY} users, 1 in flight each`));
     const same = await runConcurrent(CONCURRENCY * 10, CONCURRENCY, async () => completeNext(heavyUser(0), samples, 'complete: 1 user, 32 in flight'));
     await leaderboardWritesSettled(app.kv);
@@ -72,15 +76,26 @@ export async function benchGamification(databaseUrl: string): Promise<void> {
     console.log(`\n/leaderboard of a space with ${MEMBERS} members`);
     table(rebuilds);
 
+    const reader = (i: number) => `gb${1 + ((i * 7919) % MEMBERS)}`;
+    await runConcurrent(READERS, CONCURRENCY, async (i) => void (await run(app, reader(i), '/profile')));
     const reads = new Samples();
-    await runConcurrent(LEADERBOARD_READS, CONCURRENCY, async (i) => {
-      const period = i % 2 ? 'week' : 'all';
+    for (const concurrency of [1, CONCURRENCY]) {
+      await runConcurrent(LEADERBOARD_READS / 2, concurrency, async (i) => {
+        const period = i % 2 ? 'week' : 'all';
+        const started = performance.now();
+        const reply = await run(app, reader(i % READERS), `/leaderboard ${period}`);
+        reads.add(`/leaderboard from the cache, concurrency ${concurrency}`, performance.now() - started);
+        if (!reply.title?.startsWith('🏆')) throw new Error(`leaderboard failed: ${reply.text}`);
+      });
+    }
+    const service = new Samples();
+    const readerIds = await pool.query<{ id: string }>('select id from users order by username limit $1', [READERS]);
+    await runConcurrent(LEADERBOARD_READS / 2, 1, async (i) => {
       const started = performance.now();
-      const reply = await run(app, `gb${1 + ((i * 7919) % MEMBERS)}`, `/leaderboard ${period}`);
-      reads.add(`/leaderboard ${period} from the cache`, performance.now() - started);
-      if (!reply.title?.startsWith('🏆')) throw new Error(`leaderboard failed: ${reply.text}`);
+      await leaderboard.show(space!.id, readerIds.rows[i % READERS]!.id, i % 2 ? 'week' : 'all', new Date());
+      service.add('LeaderboardService.show, concurrency 1', performance.now() - started);
     });
-    table(reads.rows().map((r) => ({ read: r.label, count: r.count, p50: fmt(r.p50), p99: fmt(r.p99) })));
+    table([...reads.rows(), ...service.rows()].map((r) => ({ read: r.label, count: r.count, p50: fmt(r.p50), p99: fmt(r.p99) })));
   } finally {
     await leaderboardWritesSettled(app.kv);
     await pool.end();

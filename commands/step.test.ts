@@ -222,3 +222,18 @@ describe('/step', () => {
     expect(new Set(stored.map((s) => s.title)).size).toBe(12);
   });
 });
+
+describe('steps and achievements', () => {
+  it('counts steps ticked off and unticked towards the steps-done counter', async () => {
+    const number = await newQuest('Counted steps', 'stepper');
+    await app.run(`/step add ${number} One`, 'stepper');
+    await app.run(`/step add ${number} Two`, 'stepper');
+    await app.run(`/step done ${number} 1`, 'stepper');
+    await app.run(`/step done ${number} 2`, 'stepper');
+    await app.run(`/step undo ${number} 1`, 'stepper');
+    const [row] = await app.sql<{ steps_done: number }>(
+      `select s.steps_done from user_stats s join user_identities i on i.user_id = s.user_id where i.platform_user_id = 'stepper'`,
+    );
+    expect(row?.steps_done).toBe(1);
+  });
+});

@@ -79,6 +79,8 @@ describe('/achievements', () => {
     const reply = await app.run('/achievements', 'pam');
     expect(reply.title).toBe('🏅 Achievements · 1/31 unlocked');
     expect(reply.text).toContain('**Getting Things Done**: Complete 10 quests. · **7/10**');
+    // The whole catalog fits one Discord embed description.
+    expect(reply.text!.length).toBeLessThan(4096);
     for (let i = 0; i < 3; i++) await completeAt('pam', '2026-11-10T15:00:00Z');
     expect(await unlocked('pam')).toEqual(['first_quest', 'quests_10']);
     const [progress] = await app.sql<{ progress_data: unknown }>(

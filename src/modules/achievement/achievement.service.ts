@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Rarity, StreakType } from '../columns.js';
 import { levelForXp } from '../progression/progression.rules.js';
+import type { SqlStatement } from '../progression/sql.js';
 import { loadCounters, type UserCounters } from '../progression/user-stats.js';
 import { userDay } from '../streak/streak.rules.js';
 import { criteriaSchema, evaluateCriteria, isSeasonActive, type AchievementStats, type Criteria } from './achievement.rules.js';
@@ -92,18 +93,19 @@ export interface AchievementOutcome {
   unlocked: CatalogAchievement[];
   level: number;
   xp: number;
+  /** The unlocks and changed progress to write, or null when nothing changed. */
+  write: SqlStatement | null;
 }
 
 /**
- * Unlocks what the stats now meet (in season), adding each reward to `xp`; a
+ * Decides what the stats now unlock (in season), adding each reward to `xp`; a
  * reward that lifts the level is evaluated again, so level achievements follow.
- * Writes unlocks and changed progress in one statement.
+ * Returns the unlocks and changed progress as one statement to run.
  */
-export async function evaluateAchievements(
-  em: EntityManager,
+export function decideAchievements(
   userId: string,
   input: { catalog: CatalogAchievement[]; states: UserAchievementState[]; stats: AchievementStats; xp: number; day: string; now: Date },
-): Promise<AchievementOutcome> {
+): AchievementOutcome {
   const { catalog, day, now } = input;
   const stats = { ...input.stats };
   const byId = new Map(input.states.map((s) => [s.achievementId, s]));
@@ -132,16 +134,16 @@ export async function evaluateAchievements(
     if (!isNew && result.progress === 0 && !byId.has(achievement.id)) continue;
     writes.push({ id: achievement.id, unlocked_at: isNew ? now.toISOString() : null, progress: { progress: isNew ? result.target : result.progress, target: result.target } });
   }
-  if (writes.length) {
-    await em.execute(
-      `insert into user_achievements (user_id, achievement_id, unlocked_at, progress_data)
-       select ?, x.id, x.unlocked_at, x.progress from jsonb_to_recordset(?::jsonb) as x(id uuid, unlocked_at timestamptz, progress jsonb)
-       on conflict (user_id, achievement_id) do update set progress_data = excluded.progress_data,
-         unlocked_at = coalesce(user_achievements.unlocked_at, excluded.unlocked_at)`,
-      [userId, JSON.stringify(writes)],
-    );
-  }
-  return { unlocked, level: stats.level, xp };
+  const write = writes.length
+    ? {
+        sql: `insert into user_achievements (user_id, achievement_id, unlocked_at, progress_data)
+          select ?, x.id, x.unlocked_at, x.progress from jsonb_to_recordset(?::jsonb) as x(id uuid, unlocked_at timestamptz, progress jsonb)
+          on conflict (user_id, achievement_id) do update set progress_data = excluded.progress_data,
+            unlocked_at = coalesce(user_achievements.unlocked_at, excluded.unlocked_at)`,
+        params: [userId, JSON.stringify(writes)],
+      }
+    : null;
+  return { unlocked, level: stats.level, xp, write };
 }
 
 export interface AchievementListing {

@@ -32,6 +32,23 @@ export function periodWindow(period: LeaderboardPeriod, now: Date): PeriodWindow
   return { period, label, from: start.toJSDate(), to: start.plus({ [`${unit}s`]: 1 }).toJSDate() };
 }
 
+/**
+ * A user's ledger sums for the current UTC week and month, as a lateral join
+ * (`join`, whose `params` come first) exposing `week` and `month` (`columns`).
+ */
+export function ledgerSums(userIdColumn: string, now: Date): { join: string; columns: string; params: string[] } {
+  const week = periodWindow('week', now);
+  const month = periodWindow('month', now);
+  const since = week.from! < month.from! ? week.from! : month.from!;
+  return {
+    join: `left join lateral (select sum(amount) filter (where created_at >= ?::timestamptz and created_at < ?::timestamptz) as week,
+        sum(amount) filter (where created_at >= ?::timestamptz and created_at < ?::timestamptz) as month
+      from experience_events where user_id = ${userIdColumn} and created_at >= ?::timestamptz) ledger_sums on true`,
+    columns: 'coalesce(ledger_sums.week, 0)::int as week, coalesce(ledger_sums.month, 0)::int as month',
+    params: [week.from!, week.to!, month.from!, month.to!, since].map((d) => d.toISOString()),
+  };
+}
+
 function keysFor(spaceId: string, window: PeriodWindow) {
   const key = `lb:${spaceId}:${window.label}`;
   return { key, built: `${key}:built`, lock: `${key}:lock` };
@@ -104,13 +121,11 @@ export class LeaderboardService {
       throw new ValidationError('Leaderboards belong to a server or workspace: run `/leaderboard` there rather than in a direct message.');
     }
     const window = periodWindow(period, now);
-    const [optedIn] = await this.em.execute<{ optedIn: boolean }[]>('select leaderboard_opt_in as "optedIn" from user_profiles where user_id = ?', [userId]);
     const cached = await this.fromCache(spaceId, userId, window, limit).catch((error: unknown) => {
       this.logger.warn({ err: error, spaceId, period }, 'leaderboard cache unavailable, reading the database');
       return null;
     });
-    const page = cached ?? (await this.fromDatabase(spaceId, userId, window, limit));
-    return { ...page, optedIn: optedIn?.optedIn ?? true };
+    return cached ?? (await this.fromDatabase(spaceId, userId, window, limit));
   }
 
   /** Replaces the cached board of a space and period with the ledger's figures; returns its size. */
@@ -128,19 +143,13 @@ export class LeaderboardService {
 
   /** Reads what the cache needs after a change of a user's XP; call it inside that transaction. */
   async scoresFor(em: EntityManager, userId: string, now: Date): Promise<UserScores> {
-    const week = periodWindow('week', now);
-    const month = periodWindow('month', now);
-    const since = week.from! < month.from! ? week.from! : month.from!;
-    const [row] = await em.execute<{ optedIn: boolean; all: number; week: string; month: string; spaces: string[] }[]>(
+    const sums = ledgerSums('u.id', now);
+    const [row] = await em.execute<{ optedIn: boolean; all: number; week: number; month: number; spaces: string[] }[]>(
       `select p.leaderboard_opt_in as "optedIn", u.experience_points as "all",
-         (select coalesce(json_agg(m.space_id), '[]') from space_members m where m.user_id = u.id) as spaces,
-         coalesce(e.week, 0) as week, coalesce(e.month, 0) as month
-       from users u join user_profiles p on p.user_id = u.id
-       left join lateral (select sum(amount) filter (where created_at >= ? and created_at < ?) as week,
-           sum(amount) filter (where created_at >= ? and created_at < ?) as month
-         from experience_events where user_id = u.id and created_at >= ?) e on true
+         (select coalesce(json_agg(m.space_id), '[]') from space_members m where m.user_id = u.id) as spaces, ${sums.columns}
+       from users u join user_profiles p on p.user_id = u.id ${sums.join}
        where u.id = ?`,
-      [week.from!.toISOString(), week.to!.toISOString(), month.from!.toISOString(), month.to!.toISOString(), since.toISOString(), userId],
+      [...sums.params, userId],
     );
     return {
       userId,
@@ -183,7 +192,7 @@ export class LeaderboardService {
     }
   }
 
-  private async fromCache(spaceId: string, userId: string, window: PeriodWindow, limit: number): Promise<Omit<LeaderboardPage, 'optedIn'> | null> {
+  private async fromCache(spaceId: string, userId: string, window: PeriodWindow, limit: number): Promise<LeaderboardPage | null> {
     const { key, built, lock } = keysFor(spaceId, window);
     if (!(await this.kv.exists(built))) {
       const token = randomUUID();
@@ -201,15 +210,15 @@ export class LeaderboardService {
       this.kv.zscore(key, userId),
       this.kv.zcard(key),
     ]);
-    const names = await this.names([...top.map((t) => t.member), userId]);
+    const { names, optedIn } = await this.people(userId, top.map((t) => t.member));
     const entries = top.map((t, i) => ({ userId: t.member, name: names.get(t.member) ?? 'someone', score: t.score, rank: i + 1 }));
     const me = rank !== null && score !== null ? { userId, name: names.get(userId) ?? 'you', score, rank: rank + 1 } : null;
-    return { window, entries, me, ranked, source: 'cache' };
+    return { window, entries, me, ranked, optedIn, source: 'cache' };
   }
 
-  private async fromDatabase(spaceId: string, userId: string, window: PeriodWindow, limit: number): Promise<Omit<LeaderboardPage, 'optedIn'>> {
+  private async fromDatabase(spaceId: string, userId: string, window: PeriodWindow, limit: number): Promise<LeaderboardPage> {
     const scores = await this.scores(spaceId, window);
-    const names = await this.names([...scores.slice(0, limit).map((s) => s.userId), userId]);
+    const { names, optedIn } = await this.people(userId, scores.slice(0, limit).map((s) => s.userId));
     const entry = (s: { userId: string; score: number }, i: number) => ({ userId: s.userId, name: names.get(s.userId) ?? 'someone', score: s.score, rank: i + 1 });
     const mine = scores.findIndex((s) => s.userId === userId);
     return {
@@ -217,6 +226,7 @@ export class LeaderboardService {
       entries: scores.slice(0, limit).map(entry),
       me: mine === -1 ? null : entry(scores[mine]!, mine),
       ranked: scores.length,
+      optedIn,
       source: 'database',
     };
   }
@@ -244,11 +254,13 @@ export class LeaderboardService {
     return rows.map((r) => ({ userId: r.userId, score: Number(r.score) }));
   }
 
-  private async names(userIds: string[]): Promise<Map<string, string>> {
-    const rows = await this.em.execute<{ id: string; name: string }[]>(
-      'select id, coalesce(display_name, username) as name from users where id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
-      [JSON.stringify([...new Set(userIds)])],
+  /** Display names of the listed users and the asking user, and whether the asking user opted in: one query. */
+  private async people(userId: string, listed: string[]): Promise<{ names: Map<string, string>; optedIn: boolean }> {
+    const rows = await this.em.execute<{ id: string; name: string; optedIn: boolean }[]>(
+      `select u.id, coalesce(u.display_name, u.username) as name, p.leaderboard_opt_in as "optedIn"
+       from users u join user_profiles p on p.user_id = u.id where u.id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+      [JSON.stringify([...new Set([...listed, userId])])],
     );
-    return new Map(rows.map((r) => [r.id, r.name]));
+    return { names: new Map(rows.map((r) => [r.id, r.name])), optedIn: rows.find((r) => r.id === userId)?.optedIn ?? true };
   }
 }

@@ -1,17 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError } from '../../core/errors.js';
-import { logBehavior } from '../analytics/behavior-log.service.js';
+import { behaviorLogInsert } from '../analytics/behavior-log.service.js';
 import {
   achievementStats,
-  evaluateAchievements,
+  decideAchievements,
   loadCatalog,
   USER_ACHIEVEMENTS_JSON,
-  type CatalogAchievement,
   type UserAchievementState,
 } from '../achievement/achievement.service.js';
 import { minuteOfDay } from '../achievement/achievement.rules.js';
 import type { Difficulty, QuestStatus, StreakType } from '../columns.js';
-import type { LeaderboardService } from '../leaderboard/leaderboard.service.js';
+import { ledgerSums, type LeaderboardService, type UserScores } from '../leaderboard/leaderboard.service.js';
 import type { CompletedQuest, CompletionHook, CompletionRewards } from '../quest/completion.js';
 import { QuestService } from '../quest/quest.service.js';
 import { statusLabel } from '../quest/quest.rules.js';
@@ -29,6 +28,7 @@ import { userDay } from '../streak/streak.rules.js';
 import { afterCommit } from './after-commit.js';
 import { completionXp, levelForXp, streakBonusPercent } from './progression.rules.js';
 import { achievementNotice, completionLines, levelUpNotice } from './progression.presenter.js';
+import { alongside, type SqlStatement } from './sql.js';
 import { countCompletion, loadCounters } from './user-stats.js';
 
 /** Completions can be undone for this long. */
@@ -45,7 +45,7 @@ export interface CompletionDetails {
   streaks: StreakMarks;
 }
 
-/** The user's row, profile, active streaks and achievement rows, read under the user's lock. */
+/** The user's row, profile, active streaks, achievement rows and leaderboard standing, read under the user's lock. */
 interface GameState {
   xp: number;
   level: number;
@@ -54,6 +54,11 @@ interface GameState {
   freezes: number;
   streaks: StreakRow[];
   achievements: UserAchievementState[];
+  optedIn: boolean;
+  spaces: string[];
+  /** Ledger sums of the current UTC week and month, before this change. */
+  week: number;
+  month: number;
 }
 
 /**
@@ -64,14 +69,17 @@ interface GameState {
  * miss the streaks the previous holder just committed. `no key update` leaves
  * inserts that reference the user (quests, ledger rows) unblocked.
  */
-async function lockGameState(em: EntityManager, userId: string): Promise<GameState> {
+async function lockGameState(em: EntityManager, userId: string, now: Date): Promise<GameState> {
   await em.execute('select 1 from users where id = ? for no key update', [userId]);
+  const sums = ledgerSums('u.id', now);
   const [row] = await em.execute<GameState[]>(
     `select u.experience_points as xp, u.level, p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes,
-       ${ACTIVE_STREAKS_JSON('u.id')} as streaks, ${USER_ACHIEVEMENTS_JSON('u.id')} as achievements
-     from users u join user_profiles p on p.user_id = u.id
+       ${ACTIVE_STREAKS_JSON('u.id')} as streaks, ${USER_ACHIEVEMENTS_JSON('u.id')} as achievements,
+       p.leaderboard_opt_in as "optedIn", (select coalesce(json_agg(m.space_id), '[]') from space_members m where m.user_id = u.id) as spaces,
+       ${sums.columns}
+     from users u join user_profiles p on p.user_id = u.id ${sums.join}
      where u.id = ?`,
-    [userId],
+    [...sums.params, userId],
   );
   if (!row) throw new Error(`user ${userId} has no profile`);
   return row;
@@ -83,31 +91,46 @@ interface LedgerEntry {
   details: Record<string, unknown>;
 }
 
-async function writeLedger(em: EntityManager, userId: string, questId: string, now: Date, entries: LedgerEntry[]): Promise<void> {
-  await em.execute(
-    `insert into experience_events (user_id, quest_id, amount, reason, created_at, details)
-     select ?, ?, x.amount, x.reason, ?::timestamptz, x.details
-     from jsonb_to_recordset(?::jsonb) as x(amount int, reason text, details jsonb)`,
-    [userId, questId, now.toISOString(), JSON.stringify(entries)],
-  );
+interface Notice {
+  type: string;
+  title: string;
+  message: string;
+  data: Record<string, unknown>;
 }
 
-/** Adds `delta` XP and sets the level that total reaches; the row is already locked. */
-async function addXp(em: EntityManager, userId: string, xpBefore: number, delta: number): Promise<{ xp: number; level: number }> {
-  const [row] = await em.execute<{ xp: number; level: number }[]>(
-    'update users set experience_points = experience_points + ?, level = ? where id = ? returning experience_points as xp, level',
-    [delta, levelForXp(xpBefore + delta), userId],
-  );
+/**
+ * The end of every XP change in one statement: ledger rows, notifications, the
+ * behavior log and any `also` writes ride along with the update of the user's
+ * XP and level (the row is locked; the new level is computed from the total).
+ */
+async function commitXp(
+  em: EntityManager,
+  change: { userId: string; questId: string; now: Date; xpBefore: number; ledger: LedgerEntry[]; notices?: Notice[]; log: SqlStatement; also?: SqlStatement[] },
+): Promise<{ xp: number; level: number }> {
+  const { userId, questId, now } = change;
+  const delta = change.ledger.reduce((sum, e) => sum + e.amount, 0);
+  const writes: SqlStatement[] = [
+    {
+      sql: `insert into experience_events (user_id, quest_id, amount, reason, created_at, details)
+        select ?, ?, x.amount, x.reason, ?::timestamptz, x.details from jsonb_to_recordset(?::jsonb) as x(amount int, reason text, details jsonb)`,
+      params: [userId, questId, now.toISOString(), JSON.stringify(change.ledger)],
+    },
+    change.log,
+    ...(change.also ?? []),
+  ];
+  if (change.notices?.length) {
+    writes.push({
+      sql: `insert into notifications (user_id, type, title, message, data)
+        select ?, x.type, x.title, x.message, x.data from jsonb_to_recordset(?::jsonb) as x(type text, title text, message text, data jsonb)`,
+      params: [userId, JSON.stringify(change.notices)],
+    });
+  }
+  const { sql, params } = alongside(writes, {
+    sql: 'update users set experience_points = experience_points + ?, level = ? where id = ? returning experience_points as xp, level',
+    params: [delta, levelForXp(change.xpBefore + delta), userId],
+  });
+  const [row] = await em.execute<{ xp: number; level: number }[]>(sql, params);
   return row!;
-}
-
-async function notify(em: EntityManager, userId: string, rows: Array<{ type: string; title: string; message: string; data: Record<string, unknown> }>): Promise<void> {
-  if (!rows.length) return;
-  await em.execute(
-    `insert into notifications (user_id, type, title, message, data)
-     select ?, x.type, x.title, x.message, x.data from jsonb_to_recordset(?::jsonb) as x(type text, title text, message text, data jsonb)`,
-    [userId, JSON.stringify(rows)],
-  );
 }
 
 export interface UndoResult {
@@ -143,7 +166,7 @@ export class ProgressionService implements CompletionHook {
 
   async onQuestCompleted(tx: EntityManager, quest: CompletedQuest, now: Date): Promise<CompletionRewards> {
     const { userId } = quest;
-    const state = await lockGameState(tx, userId);
+    const state = await lockGameState(tx, userId, now);
     const where = { timezone: state.timezone, dayStartHour: state.dayStartHour };
     const day = userDay(now, where.timezone, where.dayStartHour);
     const streakDays = dailyStreakAtDayStart(state.streaks, state.freezes, now, where);
@@ -151,16 +174,18 @@ export class ProgressionService implements CompletionHook {
 
     const streaks = await recordStreaks(tx, userId, state.streaks, state.freezes, now, where);
     const minute = minuteOfDay(now, where.timezone);
-    const counters = await countCompletion(tx, userId, { difficulty: quest.difficulty, categoryId: quest.categoryId, minute }, 1);
-    const catalog = await loadCatalog(tx);
-    const achievements = await evaluateAchievements(tx, userId, {
-      catalog,
+    const counters = await countCompletion(tx, userId, { difficulty: quest.difficulty, categoryId: quest.categoryId, minute }, 1, streaks.deferred);
+    const achievements = decideAchievements(userId, {
+      catalog: await loadCatalog(tx),
       states: state.achievements,
       stats: achievementStats(counters, streaks.longest, levelForXp(state.xp + xp)),
       xp: state.xp + xp,
       day,
       now,
     });
+    const achievementXp = achievements.xp - state.xp - xp;
+    const levelAfter = levelForXp(achievements.xp);
+    const leveledUp = levelAfter > state.level;
 
     const details: CompletionDetails = {
       difficulty: quest.difficulty,
@@ -171,42 +196,49 @@ export class ProgressionService implements CompletionHook {
       bonusPercent: streakBonusPercent(streakDays),
       streaks: streaks.marks,
     };
-    await writeLedger(tx, userId, quest.id, now, [
-      { amount: xp, reason: 'quest', details: { ...details } },
-      ...achievements.unlocked.filter((a) => a.xpReward > 0).map((a): LedgerEntry => ({ amount: a.xpReward, reason: 'achievement', details: { code: a.code } })),
-    ]);
-    const user = await addXp(tx, userId, state.xp, achievements.xp - state.xp);
-
-    const leveledUp = user.level > state.level;
-    await notify(tx, userId, [
-      ...(leveledUp ? [{ type: 'level_up', title: `Level ${user.level}!`, message: `You reached level ${user.level}.`, data: { level: user.level, previousLevel: state.level, xp: user.xp } }] : []),
-      ...achievements.unlocked.map((a) => ({
-        type: 'achievement_unlocked',
-        title: `Achievement unlocked: ${a.name}`,
-        message: a.description,
-        data: { code: a.code, rarity: a.rarity, xpReward: a.xpReward },
-      })),
-    ]);
-    await logBehavior(tx, userId, 'rewards_granted', {
+    const user = await commitXp(tx, {
+      userId,
       questId: quest.id,
-      xp,
-      bonusPercent: details.bonusPercent,
-      achievementXp: achievements.xp - state.xp - xp,
-      level: user.level,
-      previousLevel: state.level,
-      achievements: achievements.unlocked.map((a) => a.code),
-      streaks: Object.fromEntries(streaks.steps.map((s) => [s.type, { event: s.event, count: s.count }])),
-      freezes: streaks.freezes,
+      now,
+      xpBefore: state.xp,
+      ledger: [
+        { amount: xp, reason: 'quest', details: { ...details } },
+        ...achievements.unlocked.filter((a) => a.xpReward > 0).map((a): LedgerEntry => ({ amount: a.xpReward, reason: 'achievement', details: { code: a.code } })),
+      ],
+      notices: [
+        ...(leveledUp ? [{ type: 'level_up', title: `Level ${levelAfter}!`, message: `You reached level ${levelAfter}.`, data: { level: levelAfter, previousLevel: state.level, xp: achievements.xp } }] : []),
+        ...achievements.unlocked.map((a) => ({
+          type: 'achievement_unlocked',
+          title: `Achievement unlocked: ${a.name}`,
+          message: a.description,
+          data: { code: a.code, rarity: a.rarity, xpReward: a.xpReward },
+        })),
+      ],
+      log: behaviorLogInsert(userId, 'rewards_granted', {
+        questId: quest.id,
+        xp,
+        bonusPercent: details.bonusPercent,
+        achievementXp,
+        level: levelAfter,
+        previousLevel: state.level,
+        achievements: achievements.unlocked.map((a) => a.code),
+        streaks: Object.fromEntries(streaks.steps.map((s) => [s.type, { event: s.event, count: s.count }])),
+        freezes: streaks.freezes,
+      }),
+      also: achievements.write ? [achievements.write] : [],
     });
-    await this.publishAfterCommit(tx, userId, now);
+    this.publishAfterCommit(tx, {
+      userId,
+      optedIn: state.optedIn,
+      spaces: state.spaces,
+      scores: { all: user.xp, week: state.week + xp + achievementXp, month: state.month + xp + achievementXp },
+      now,
+    });
 
     return {
       xpAwarded: xp,
       lines: completionLines({ xp, bonusPercent: details.bonusPercent, streakDays, streaks, unlocked: achievements.unlocked, total: user.xp }),
-      notices: [
-        ...(leveledUp ? [levelUpNotice(state.level, user.level, user.xp)] : []),
-        ...achievements.unlocked.map((a: CatalogAchievement) => achievementNotice(a)),
-      ],
+      notices: [...(leveledUp ? [levelUpNotice(state.level, user.level, user.xp)] : []), ...achievements.unlocked.map(achievementNotice)],
     };
   }
 
@@ -228,7 +260,7 @@ export class ProgressionService implements CompletionHook {
       );
     }
     return this.em.transactional(async (tx) => {
-      const state = await lockGameState(tx, userId);
+      const state = await lockGameState(tx, userId, now);
       const [quest] = await tx.execute<{ number: number; title: string; status: QuestStatus }[]>(
         `update quests set status = case when started_at is not null then 'IN_PROGRESS' else 'ACTIVE' end, completed_at = null, actual_duration = null
          where id = ? and user_id = ? and status = 'COMPLETED' and completed_at >= ?::timestamptz
@@ -246,18 +278,31 @@ export class ProgressionService implements CompletionHook {
       const amount = event?.amount ?? 0;
       let steppedBack: StreakType[] = [];
       if (event) {
-        await writeLedger(tx, userId, found.id, now, [{ amount: -amount, reason: 'undo', details: { undoes: event.id } }]);
         steppedBack = (await undoStreaks(tx, userId, event.details.streaks ?? {}, state.freezes)).steppedBack;
         const { difficulty, categoryId, minute } = event.details;
         if (difficulty && minute !== undefined) await countCompletion(tx, userId, { difficulty, categoryId: categoryId ?? null, minute }, -1);
       }
-      const user = await addXp(tx, userId, state.xp, -amount);
-      await tx.execute(
-        'delete from quest_analytics where id = (select id from quest_analytics where quest_id = ? and user_id = ? order by created_at desc limit 1)',
-        [found.id, userId],
-      );
-      await logBehavior(tx, userId, 'quest_completion_undone', { questId: found.id, number: quest.number, xpRemoved: amount, level: user.level, streaks: steppedBack });
-      await this.publishAfterCommit(tx, userId, now);
+      const user = await commitXp(tx, {
+        userId,
+        questId: found.id,
+        now,
+        xpBefore: state.xp,
+        ledger: event ? [{ amount: -amount, reason: 'undo', details: { undoes: event.id } }] : [],
+        log: behaviorLogInsert(userId, 'quest_completion_undone', { questId: found.id, number: quest.number, xpRemoved: amount, streaks: steppedBack }),
+        also: [
+          {
+            sql: 'delete from quest_analytics where id = (select id from quest_analytics where quest_id = ? and user_id = ? order by created_at desc limit 1)',
+            params: [found.id, userId],
+          },
+        ],
+      });
+      this.publishAfterCommit(tx, {
+        userId,
+        optedIn: state.optedIn,
+        spaces: state.spaces,
+        scores: { all: user.xp, week: state.week - amount, month: state.month - amount },
+        now,
+      });
       return { quest, xpRemoved: amount, xp: user.xp, level: user.level, levelBefore: state.level, steppedBack };
     });
   }
@@ -294,9 +339,8 @@ export class ProgressionService implements CompletionHook {
     return streakOverview(this.em, userId, now);
   }
 
-  /** Reads the user's new scores in the transaction; the cache is written once it commits. */
-  private async publishAfterCommit(tx: EntityManager, userId: string, now: Date): Promise<void> {
-    const scores = await this.leaderboard.scoresFor(tx, userId, now);
+  /** The cache is written once the transaction commits (never when it rolls back). */
+  private publishAfterCommit(tx: EntityManager, scores: UserScores): void {
     afterCommit(tx, () => void this.leaderboard.publish(scores));
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Difficulty } from '../columns.js';
+import { alongside, type SqlStatement } from './sql.js';
 
 /** The `user_stats` counters, with category ids resolved to the user's category names. */
 export interface UserCounters {
@@ -33,12 +34,19 @@ const WITH_NAMES = (statement: string) => `with s as (${statement})
 
 /**
  * Adds `delta` (+1 for a completion, -1 for its undo) to the user's completion
- * counters in one statement and returns all counters as they now stand.
+ * counters in one statement and returns all counters as they now stand. `also`
+ * are independent writes to run in the same round trip.
  */
-export async function countCompletion(em: EntityManager, userId: string, count: CompletionCount, delta: 1 | -1): Promise<UserCounters> {
+export async function countCompletion(
+  em: EntityManager,
+  userId: string,
+  count: CompletionCount,
+  delta: 1 | -1,
+  also: SqlStatement[] = [],
+): Promise<UserCounters> {
   const minute = String(count.minute);
-  const [row] = await em.execute<UserCounters[]>(
-    WITH_NAMES(`insert into user_stats as u (user_id, completions, completions_by_difficulty, completions_by_category, completions_by_minute)
+  const { sql, params } = alongside(also, {
+    sql: WITH_NAMES(`insert into user_stats as u (user_id, completions, completions_by_difficulty, completions_by_category, completions_by_minute)
       values (?, greatest(0, ?::int), jsonb_add_count('{}', ?, ?), jsonb_add_count('{}', ?, ?), jsonb_add_count('{}', ?, ?))
       on conflict (user_id) do update set
         completions = greatest(0, u.completions + ?::int),
@@ -46,11 +54,12 @@ export async function countCompletion(em: EntityManager, userId: string, count: 
         completions_by_category = jsonb_add_count(u.completions_by_category, ?, ?),
         completions_by_minute = jsonb_add_count(u.completions_by_minute, ?, ?)
       returning *`),
-    [
+    params: [
       userId, delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
       delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
     ],
-  );
+  });
+  const [row] = await em.execute<UserCounters[]>(sql, params);
   return normalise(row);
 }
 
@@ -65,11 +74,17 @@ export async function loadCounters(em: EntityManager, userId: string): Promise<U
  * `steps_done` achievements. Call it inside the step's transaction.
  */
 export async function bumpStepsDone(em: EntityManager, userId: string, delta: number): Promise<void> {
-  await em.execute(
-    `insert into user_stats as u (user_id, steps_done) values (?, greatest(0, ?::int))
-     on conflict (user_id) do update set steps_done = greatest(0, u.steps_done + ?::int)`,
-    [userId, delta, delta],
-  );
+  const { sql, params } = stepsDoneStatement(userId, delta);
+  await em.execute(sql, params);
+}
+
+/** The statement `bumpStepsDone` runs, for batching with the step's own writes. */
+export function stepsDoneStatement(userId: string, delta: number): { sql: string; params: unknown[] } {
+  return {
+    sql: `insert into user_stats as u (user_id, steps_done) values (?, greatest(0, ?::int))
+          on conflict (user_id) do update set steps_done = greatest(0, u.steps_done + ?::int)`,
+    params: [userId, delta, delta],
+  };
 }
 
 function normalise(row: UserCounters | undefined): UserCounters {

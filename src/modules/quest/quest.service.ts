@@ -233,29 +233,46 @@ export class QuestService {
   }
 
   async getDetail(userId: string, questId: string): Promise<QuestDetail> {
-    const [quest] = await this.em.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where q.user_id = ? and q.id = ?`, [userId, questId]);
+    const quest = await this.findDetail(userId, 'q.id = ?', questId);
     if (!quest) throw new NotFoundError('Quest not found.');
-    const [category, project, tags, steps, blockers] = await Promise.all([
-      quest.categoryId
-        ? this.em.execute<{ name: string; color: string }[]>('select name, color from quest_categories where id = ? and user_id = ?', [quest.categoryId, userId])
-        : Promise.resolve([]),
-      quest.projectId ? this.em.execute<{ name: string }[]>('select name from projects where id = ? and user_id = ?', [quest.projectId, userId]) : Promise.resolve([]),
-      this.em.execute<{ name: string; color: string }[]>(
-        'select t.name, t.color from quest_tags qt join tags t on t.id = qt.tag_id where qt.quest_id = ? and t.user_id = ? order by lower(t.name)',
-        [questId, userId],
-      ),
-      this.em.execute<{ id: string; title: string; completed: boolean; orderIndex: number }[]>(
-        'select id, title, completed, order_index as "orderIndex" from quest_steps where quest_id = ? order by order_index',
-        [questId],
-      ),
-      this.unfinishedPrerequisites(questId, ['sequential', 'resource', 'time']),
-    ]);
-    return { ...withDates(quest), category: category[0] ?? null, project: project[0] ?? null, tags, steps, blockers };
+    return quest;
   }
 
   async viewQuest(userId: string, ref: string): Promise<QuestDetail> {
-    const quest = await this.resolveQuest(userId, ref);
-    return this.getDetail(userId, quest.id);
+    const number = parseQuestNumber(ref);
+    if (number === null) return this.getDetail(userId, (await this.resolveQuest(userId, ref)).id);
+    const quest = await this.findDetail(userId, 'q.number = ?', number);
+    if (!quest) throw new NotFoundError(`Quest #${number} not found.`);
+    return quest;
+  }
+
+  /** The quest with its category, project, tags, steps and blockers, in one round trip. */
+  private async findDetail(userId: string, where: string, value: unknown): Promise<QuestDetail | undefined> {
+    const [row] = await this.em.execute<(QuestRow & Omit<QuestDetail, keyof QuestRow>)[]>(
+      `select ${QUEST_COLUMNS},
+         (select json_build_object('name', c.name, 'color', c.color) from quest_categories c
+           where c.id = q.category_id and c.user_id = q.user_id) as category,
+         (select json_build_object('name', pr.name) from projects pr where pr.id = q.project_id and pr.user_id = q.user_id) as project,
+         coalesce((select json_agg(json_build_object('name', t.name, 'color', t.color) order by lower(t.name))
+           from quest_tags qt join tags t on t.id = qt.tag_id where qt.quest_id = q.id and t.user_id = q.user_id), '[]') as tags,
+         coalesce((select json_agg(json_build_object('id', s.id, 'title', s.title, 'completed', s.completed, 'orderIndex', s.order_index)
+           order by s.order_index) from quest_steps s where s.quest_id = q.id), '[]') as steps,
+         coalesce((select json_agg(json_build_object('number', p.number, 'title', p.title, 'type', d.dependency_type) order by p.number)
+           from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
+           where d.dependent_quest_id = q.id and ${UNFINISHED}), '[]') as blockers
+       from quests q where q.user_id = ? and ${where}`,
+      [userId, value],
+    );
+    if (!row) return undefined;
+    const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+    return {
+      ...withDates(row),
+      category: json(row.category),
+      project: json(row.project),
+      tags: json(row.tags),
+      steps: json(row.steps),
+      blockers: json(row.blockers),
+    };
   }
 
   /** Prerequisites not yet completed, of the given dependency types. */

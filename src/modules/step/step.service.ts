@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
 import { escapeMarkdown as md } from '../../core/markdown.js';
-import { logBehavior } from '../analytics/behavior-log.service.js';
+import { behaviorLogInsert, executeBatch, executeBatchAll, type Statement } from '../analytics/behavior-log.service.js';
 import type { QuestRow, QuestService } from '../quest/quest.service.js';
+import { stepsDoneStatement } from '../progression/user-stats.js';
 import { parseQuestNumber } from '../quest/quest.rules.js';
 import { checkPosition, isDense, moveInOrder, resolveStep, type StepRow } from './step.rules.js';
 
@@ -45,15 +47,16 @@ export class StepService {
     return this.change(userId, questRef, async (tx, quest) => {
       const at = position ?? quest.steps.length + 1;
       checkPosition('position', at, quest.steps.length + 1, quest.number);
-      const [row] = await tx.execute<{ id: string }[]>('insert into quest_steps (quest_id, title, order_index) values (?, ?, ?) returning id', [
-        quest.id,
-        title,
-        at,
-      ]);
+      const id = randomUUID();
       const steps = [...quest.steps];
-      steps.splice(at - 1, 0, { id: row!.id, title, completed: false, orderIndex: at });
-      await logBehavior(tx, userId, 'step_added', { questId: quest.id, stepId: row!.id, position: at });
-      return { step: { title, position: at }, steps: await renumber(tx, quest.id, steps) };
+      steps.splice(at - 1, 0, { id, title, completed: false, orderIndex: at });
+      const renumbered = renumber(quest.id, steps);
+      await executeBatch(tx, [
+        { sql: 'insert into quest_steps (id, quest_id, title, order_index) values (?, ?, ?, ?)', params: [id, quest.id, title, at] },
+        behaviorLogInsert(userId, 'step_added', { questId: quest.id, stepId: id, position: at }),
+        renumbered.statement,
+      ]);
+      return { step: { title, position: at }, steps: renumbered.steps };
     });
   }
 
@@ -61,8 +64,11 @@ export class StepService {
     return this.change(userId, questRef, async (tx, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => !s.completed);
       if (step.completed) throw new ConflictError(`Step ${step.position} of #${quest.number} (${md(step.title)}) is already done.`);
-      await tx.execute('update quest_steps set completed = true, completed_at = ?::timestamptz where id = ?', [now.toISOString(), step.id]);
-      await logBehavior(tx, userId, 'step_completed', { questId: quest.id, stepId: step.id, position: step.position });
+      await executeBatch(tx, [
+        { sql: 'update quest_steps set completed = true, completed_at = ?::timestamptz where id = ?', params: [now.toISOString(), step.id] },
+        behaviorLogInsert(userId, 'step_completed', { questId: quest.id, stepId: step.id, position: step.position }),
+        stepsDoneStatement(userId, 1),
+      ]);
       return { step: { title: step.title, position: step.position }, steps: quest.steps.map((s) => (s.id === step.id ? { ...s, completed: true } : s)) };
     });
   }
@@ -72,8 +78,11 @@ export class StepService {
     return this.change(userId, questRef, async (tx, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => s.completed);
       if (!step.completed) throw new ConflictError(`Step ${step.position} of #${quest.number} (${md(step.title)}) is not done yet.`);
-      await tx.execute('update quest_steps set completed = false, completed_at = null where id = ?', [step.id]);
-      await logBehavior(tx, userId, 'step_reopened', { questId: quest.id, stepId: step.id, position: step.position });
+      await executeBatch(tx, [
+        { sql: 'update quest_steps set completed = false, completed_at = null where id = ?', params: [step.id] },
+        behaviorLogInsert(userId, 'step_reopened', { questId: quest.id, stepId: step.id, position: step.position }),
+        stepsDoneStatement(userId, -1),
+      ]);
       return { step: { title: step.title, position: step.position }, steps: quest.steps.map((s) => (s.id === step.id ? { ...s, completed: false } : s)) };
     });
   }
@@ -82,23 +91,28 @@ export class StepService {
     return this.change(userId, questRef, async (tx, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number);
       checkPosition('position', position, quest.steps.length, quest.number);
-      await logBehavior(tx, userId, 'step_moved', { questId: quest.id, stepId: step.id, from: step.position, to: position });
-      const steps = await renumber(tx, quest.id, moveInOrder(quest.steps, step.position, position));
-      return { step: { title: step.title, position }, from: step.position, steps };
+      const renumbered = renumber(quest.id, moveInOrder(quest.steps, step.position, position));
+      await executeBatch(tx, [
+        behaviorLogInsert(userId, 'step_moved', { questId: quest.id, stepId: step.id, from: step.position, to: position }),
+        renumbered.statement,
+      ]);
+      return { step: { title: step.title, position }, from: step.position, steps: renumbered.steps };
     });
   }
 
   async removeStep(userId: string, questRef: string, stepRef: string): Promise<StepChange> {
     return this.change(userId, questRef, async (tx, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number);
-      await tx.execute('delete from quest_steps where id = ?', [step.id]);
-      await logBehavior(tx, userId, 'step_removed', { questId: quest.id, stepId: step.id, position: step.position, title: step.title });
-      const steps = await renumber(
-        tx,
+      const renumbered = renumber(
         quest.id,
         quest.steps.filter((s) => s.id !== step.id),
       );
-      return { step: { title: step.title, position: step.position }, steps };
+      await executeBatch(tx, [
+        { sql: 'delete from quest_steps where id = ?', params: [step.id] },
+        behaviorLogInsert(userId, 'step_removed', { questId: quest.id, stepId: step.id, position: step.position, title: step.title }),
+        renumbered.statement,
+      ]);
+      return { step: { title: step.title, position: step.position }, steps: renumbered.steps };
     });
   }
 
@@ -112,16 +126,24 @@ export class StepService {
     // A number names the row to lock directly; a title fragment is resolved first.
     const id = number === null ? (await this.quests.resolveQuest(userId, questRef)).id : null;
     return this.em.transactional(async (tx) => {
-      const [quest] = await tx.execute<Omit<StepView, 'steps'>[]>(
-        `select ${VIEW_COLUMNS} from quests where user_id = ? and ${id ? 'id = ?' : 'number = ?'} for update`,
-        [userId, id ?? number],
-      );
+      // One round trip: lock the quest row, then (a later statement, so a fresh
+      // snapshot taken after the lock was granted) read its steps.
+      const [rows, stepRows] = await executeBatchAll(tx, [
+        { sql: `select ${VIEW_COLUMNS} from quests where user_id = ? and ${id ? 'id = ?' : 'number = ?'} for update`, params: [userId, id ?? number] },
+        {
+          sql: `select s.id, s.title, s.completed, s.order_index as "orderIndex" from quest_steps s
+                where s.quest_id = (select id from quests where user_id = ? and ${id ? 'id = ?' : 'number = ?'})
+                order by s.order_index, s.created_at, s.id`,
+          params: [userId, id ?? number],
+        },
+      ]);
+      const quest = rows?.[0] as Omit<StepView, 'steps'> | undefined;
       if (!quest) throw new NotFoundError(number === null ? 'Quest not found.' : `Quest #${number} not found.`);
       if (quest.status === 'COMPLETED') throw new ConflictError(`Quest #${quest.number} is completed, so its steps can no longer change.`);
       if (quest.status === 'ARCHIVED') {
         throw new ConflictError(`Quest #${quest.number} is archived, so its steps cannot change: unarchive it first with \`/quest unarchive #${quest.number}\`.`);
       }
-      const view = { ...quest, steps: await tx.execute<StepRow[]>(STEPS, [quest.id]) };
+      const view = { ...quest, steps: (stepRows ?? []) as unknown as StepRow[] };
       const { steps, ...applied } = await apply(tx, view);
       return { ...applied, quest: { ...quest, steps } };
     });
@@ -129,17 +151,18 @@ export class StepService {
 }
 
 /**
- * Writes positions 1..n in the given order with one set-based statement that
- * touches only the rows that move; returns the steps with their new positions.
+ * The one set-based statement that writes positions 1..n in the given order,
+ * touching only rows that move (none when already dense); and the steps with
+ * their new positions.
  */
-async function renumber(tx: EntityManager, questId: string, steps: StepRow[]): Promise<StepRow[]> {
-  if (!isDense(steps)) {
-    await tx.execute(
-      `update quest_steps s set order_index = o.position
-       from jsonb_array_elements_text(?::jsonb) with ordinality as o(id, position)
-       where s.quest_id = ? and s.id = o.id::uuid and s.order_index <> o.position`,
-      [JSON.stringify(steps.map((s) => s.id)), questId],
-    );
-  }
-  return steps.map((s, i) => ({ ...s, orderIndex: i + 1 }));
+function renumber(questId: string, steps: StepRow[]): { statement: Statement; steps: StepRow[] } {
+  const statement = isDense(steps)
+    ? { sql: '' }
+    : {
+        sql: `update quest_steps s set order_index = o.position
+              from jsonb_array_elements_text(?::jsonb) with ordinality as o(id, position)
+              where s.quest_id = ? and s.id = o.id::uuid and s.order_index <> o.position`,
+        params: [JSON.stringify(steps.map((s) => s.id)), questId],
+      };
+  return { statement, steps: steps.map((s, i) => ({ ...s, orderIndex: i + 1 })) };
 }

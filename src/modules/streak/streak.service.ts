@@ -106,10 +106,14 @@ export function toState(row: StreakRow, freezes: number): StreakState {
   };
 }
 
-/** The zone-change input for a row, when the row knows where its last activity was counted. */
+/**
+ * The zone-change input for a row whose last activity was counted in another zone
+ * or with another day start. Unchanged, the stored date already is that zone's
+ * count, and skipping the rule saves converting four instants per streak type.
+ */
 export function zoneChangeFor(row: StreakRow | undefined, now: Date, where: Whereabouts): ZoneChange | undefined {
   const zone = row?.metadata.zone;
-  if (!zone) return undefined;
+  if (!zone || (zone.timezone === where.timezone && zone.dayStartHour === where.dayStartHour)) return undefined;
   return {
     lastActivityAt: new Date(zone.at),
     previousTimezone: zone.timezone,

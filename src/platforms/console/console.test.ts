@@ -30,9 +30,9 @@ describe('console adapter', () => {
     expect(printed).not.toMatch(/\u001b\[/);
   });
 
-  it('renders markdown-escaped user text back to what the user typed', () => {
-    const text = renderConsole({ title: '#1 a\\_b', text: '**bold** \\*literal\\*', footer: 'f' }, false);
-    expect(text).toBe('#1 a_b\nbold *literal*\nf');
+  it('renders markdown-escaped user text back to what the user typed, and titles as plain text', () => {
+    const text = renderConsole({ title: '#1 a_b **x**', text: '**bold** \\*literal\\*', footer: 'f' }, false);
+    expect(text).toBe('#1 a_b **x**\nbold *literal*\nf');
   });
 });
 

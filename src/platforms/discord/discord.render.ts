@@ -1,4 +1,3 @@
-import { escapeMarkdown } from '../../core/markdown.js';
 import {
   ButtonStyle,
   ComponentType,
@@ -76,7 +75,7 @@ export async function renderMessage(reply: Reply, ids: DiscordCustomIds, logger?
 
 function renderEmbed(reply: Reply, imageName: string | undefined): APIEmbed | undefined {
   const embed: APIEmbed = { color: TONE_COLOUR[reply.tone ?? 'neutral'] };
-  if (reply.title) embed.title = truncate(escapeMarkdown(reply.title), LIMIT.title);
+  if (reply.title) embed.title = truncate(escapeTitle(reply.title), LIMIT.title);
   if (reply.fields?.length) {
     embed.fields = reply.fields.slice(0, LIMIT.fields).map((f) => ({
       name: truncate(f.name, LIMIT.fieldName) || '\u200b',
@@ -174,4 +173,9 @@ export function restMessage(message: DiscordMessage, options: { edit?: boolean }
   if (!message.files.length) return { body };
   body.attachments = message.files.map((file, id) => ({ id, filename: file.name, ...(file.description ? { description: file.description } : {}) }));
   return { body, files: message.files.map((file) => ({ name: file.name, data: file.data })) };
+}
+
+/** Embed titles render inline markdown but no headings or lists: escape only what formats inline. */
+function escapeTitle(title: string): string {
+  return title.replace(/([\\`*_~|])/g, '\\$1');
 }
