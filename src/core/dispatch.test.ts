@@ -60,3 +60,29 @@ describe('dispatch', () => {
     expect(reply.text).toMatch(/Sorry, something went wrong.*reference `[0-9a-f]{8}`/);
   });
 });
+
+describe('creating with names', () => {
+  it('files a quest under its category and project and tags it, creating tags on the fly', async () => {
+    await app.run('/category create Work', 'frank');
+    await app.run('/project create Launch', 'frank');
+    const reply = await app.run('/quest create "Ship it" category:work project:launch tags:Go,go,Later', 'frank');
+    expect(reply.fields).toEqual(
+      expect.arrayContaining([
+        { name: 'Category', value: 'Work', inline: true },
+        { name: 'Project', value: 'Launch', inline: true },
+        { name: 'Tags', value: '`Go` `Later`', inline: false },
+      ]),
+    );
+    const logs = await app.sql<{ n: string }>(`select count(*) as n from user_behavior_logs l join user_identities i on i.user_id = l.user_id where i.platform_user_id = 'frank' and l.action_type = 'quest_created'`);
+    expect(Number(logs[0]!.n)).toBe(1);
+  });
+
+  it('names an unknown category or project and writes nothing, not even a quest number', async () => {
+    const before = await questCount();
+    const reply = await app.run('/quest create "Lost" category:nowhere', 'frank');
+    expect(reply.text).toMatch(/^No category named "nowhere"/);
+    expect((await app.run('/quest create "Lost" project:nowhere', 'frank')).text).toMatch(/^No project named "nowhere"/);
+    expect(await questCount()).toBe(before);
+    expect((await app.run('/quest create "Next"', 'frank')).title).toBe('#2 Next');
+  });
+});

@@ -127,37 +127,78 @@ export class QuestService {
     private readonly completion: CompletionHook,
   ) {}
 
+  /**
+   * One statement, so atomic without a transaction: the named category and
+   * project are looked up, the user's quest counter incremented, the quest,
+   * its tags (created on the fly) and the behavior log row inserted. When a
+   * name is unknown nothing is written and the error names it.
+   */
   async createQuest(userId: string, input: CreateQuestInput): Promise<QuestDetail> {
-    const id = await this.em.transactional(async (em) => {
-      const categoryId = input.category ? await findOwnedByName(em, 'quest_categories', userId, input.category, 'category') : null;
-      const projectId = input.project ? await findOwnedByName(em, 'projects', userId, input.project, 'project') : null;
-      const [counter] = await em.execute<{ quest_counter: number }[]>(
-        'update users set quest_counter = quest_counter + 1 where id = ? returning quest_counter',
-        [userId],
-      );
-      const [row] = await em.execute<{ id: string }[]>(
-        `insert into quests (user_id, number, title, description, difficulty, status, priority, estimated_duration,
-           experience_points, category_id, project_id)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-        [
-          userId,
-          counter!.quest_counter,
-          input.title,
-          input.description ?? null,
-          input.difficulty,
-          input.status ?? 'ACTIVE',
-          input.priority,
-          input.estimatedDuration,
-          questXp(input.difficulty, input.estimatedDuration),
-          categoryId,
-          projectId,
-        ],
-      );
-      if (input.tags?.length) await attachTags(em, userId, row!.id, input.tags);
-      await logBehavior(em, userId, 'quest_created', { questId: row!.id, number: counter!.quest_counter, difficulty: input.difficulty });
-      return row!.id;
-    });
-    return this.getDetail(userId, id);
+    const tags = uniqueNames(input.tags ?? []);
+    const category = input.category?.trim() ?? null;
+    const project = input.project?.trim() ?? null;
+    const [row] = await this.em.execute<(QuestRow & { tags: unknown; category: unknown; project: unknown })[]>(
+      `with cat as (select id, name, color from quest_categories where user_id = ? and lower(name) = lower(?::text)),
+            proj as (select id, name from projects where user_id = ? and lower(name) = lower(?::text)),
+            counter as (
+              update users set quest_counter = quest_counter + 1
+              where id = ? and (?::text is null or exists (select 1 from cat)) and (?::text is null or exists (select 1 from proj))
+              returning quest_counter),
+            q as (
+              insert into quests (user_id, number, title, description, difficulty, status, priority, estimated_duration,
+                experience_points, category_id, project_id)
+              select ?, counter.quest_counter, ?, ?, ?, ?, ?, ?, ?, (select id from cat), (select id from proj) from counter
+              returning *),
+            names as (select n from jsonb_array_elements_text(?::jsonb) as n where exists (select 1 from q)),
+            t as (
+              insert into tags (user_id, name) select ?, n from names
+              on conflict (user_id, lower(name)) do update set name = tags.name
+              returning id, name, color),
+            qt as (insert into quest_tags (quest_id, tag_id) select q.id, t.id from q, t),
+            log as (
+              insert into user_behavior_logs (user_id, action_type, action_data)
+              select ?, 'quest_created', jsonb_build_object('questId', q.id, 'number', q.number, 'difficulty', q.difficulty) from q)
+       select ${QUEST_COLUMNS},
+         (select json_build_object('name', name, 'color', color) from cat) as category,
+         (select json_build_object('name', name) from proj) as project,
+         coalesce((select json_agg(json_build_object('name', name, 'color', color) order by lower(name)) from t), '[]') as tags
+       from q`,
+      [
+        userId,
+        category,
+        userId,
+        project,
+        userId,
+        category,
+        project,
+        userId,
+        input.title,
+        input.description ?? null,
+        input.difficulty,
+        input.status ?? 'ACTIVE',
+        input.priority,
+        input.estimatedDuration,
+        questXp(input.difficulty, input.estimatedDuration),
+        JSON.stringify(tags),
+        userId,
+        userId,
+      ],
+    );
+    if (!row) {
+      // Nothing was written: say which name is unknown.
+      if (category) await findOwnedByName(this.em, 'quest_categories', userId, category, 'category');
+      if (project) await findOwnedByName(this.em, 'projects', userId, project, 'project');
+      throw new NotFoundError('Quest could not be created.');
+    }
+    const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+    return {
+      ...withDates(row),
+      category: json(row.category),
+      project: json(row.project),
+      tags: json(row.tags),
+      steps: [],
+      blockers: [],
+    };
   }
 
   async listQuests(userId: string, input: ListQuestsInput): Promise<QuestPage> {
@@ -598,8 +639,15 @@ export async function findOwnedByName(
 }
 
 /** Attaches tags by name, creating the user's missing tags on the fly (names unique ignoring case). */
+/** Trimmed names without case-insensitive duplicates, first spelling kept. */
+function uniqueNames(names: string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const name of names.map((n) => n.trim()).filter(Boolean)) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+  return [...byKey.values()];
+}
+
 export async function attachTags(em: EntityManager, userId: string, questId: string, names: string[]): Promise<string[]> {
-  const unique = [...new Map(names.map((n) => [n.trim().toLowerCase(), n.trim()])).values()].filter(Boolean);
+  const unique = uniqueNames(names);
   if (!unique.length) return [];
   await em.execute(
     `insert into tags (user_id, name) select ?, n from jsonb_array_elements_text(?::jsonb) as n
