@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError } from '../../core/errors.js';
-import { behaviorLogInsert } from '../analytics/behavior-log.service.js';
+import { behaviorLogInsert, executeBatchAll } from '../analytics/behavior-log.service.js';
 import {
   achievementStats,
   decideAchievements,
@@ -70,17 +70,22 @@ interface GameState {
  * inserts that reference the user (quests, ledger rows) unblocked.
  */
 async function lockGameState(em: EntityManager, userId: string, now: Date): Promise<GameState> {
-  await em.execute('select 1 from users where id = ? for no key update', [userId]);
   const sums = ledgerSums('u.id', now);
-  const [row] = await em.execute<GameState[]>(
-    `select u.experience_points as xp, u.level, p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes,
+  // One round trip: the lock, then the read as a later statement, whose snapshot
+  // is taken after the lock is granted (a locking read would keep the old one).
+  const [, rows] = await executeBatchAll(em, [
+    { sql: 'select 1 from users where id = ? for no key update', params: [userId] },
+    {
+      sql: `select u.experience_points as xp, u.level, p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes,
        ${ACTIVE_STREAKS_JSON('u.id')} as streaks, ${USER_ACHIEVEMENTS_JSON('u.id')} as achievements,
        p.leaderboard_opt_in as "optedIn", (select coalesce(json_agg(m.space_id), '[]') from space_members m where m.user_id = u.id) as spaces,
        ${sums.columns}
      from users u join user_profiles p on p.user_id = u.id ${sums.join}
      where u.id = ?`,
-    [...sums.params, userId],
-  );
+      params: [...sums.params, userId],
+    },
+  ]);
+  const row = rows?.[0] as unknown as GameState | undefined;
   if (!row) throw new Error(`user ${userId} has no profile`);
   return row;
 }

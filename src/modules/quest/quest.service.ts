@@ -404,43 +404,47 @@ export class QuestService {
    * (gamification), all in one transaction.
    */
   async completeQuest(userId: string, ref: string, input: CompleteQuestInput, now: Date): Promise<CompletionResult> {
-    const { id } = await this.resolveQuest(userId, ref);
+    const number = parseQuestNumber(ref);
+    // A number names the row directly; a title fragment is resolved first.
+    const target = number === null ? { clause: 'q.id = ?', value: (await this.resolveQuest(userId, ref)).id } : { clause: 'q.number = ?', value: number };
     const at = now.toISOString();
+    const ratings = { difficulty: input.difficultyRating ?? null, satisfaction: input.satisfaction ?? null };
     return this.em.transactional(async (tx) => {
-      const [completed] = await tx.execute<CompletedQuest[]>(
-        `update quests q set status = 'COMPLETED', completed_at = ?::timestamptz,
-           actual_duration = coalesce(?::int, case when q.status = 'IN_PROGRESS' and q.started_at is not null
-             then greatest(1, round(extract(epoch from (?::timestamptz - q.started_at)) / 60))::int end)
-         where q.id = ? and q.user_id = ?
-           and q.status in (select jsonb_array_elements_text(?::jsonb))
-           and not exists (select 1 from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
-             where d.dependent_quest_id = q.id and d.dependency_type = 'sequential' and ${UNFINISHED})
-         returning q.id, q.user_id as "userId", q.number, q.title, q.difficulty, q.estimated_duration as "estimatedDuration",
-           q.actual_duration as "actualDuration", q.category_id as "categoryId", q.project_id as "projectId",
-           q.completed_at as "completedAt"`,
-        [at, input.minutes ?? null, at, id, userId, JSON.stringify(movableFrom('COMPLETED'))],
+      // One statement: the conditional status update, and only if it changed a row,
+      // the step counts, the analytics row and the behavior log row.
+      const [completed] = await tx.execute<(CompletedQuest & { done: number; total: number })[]>(
+        `with u as (
+           update quests q set status = 'COMPLETED', completed_at = ?::timestamptz,
+             actual_duration = coalesce(?::int, case when q.status = 'IN_PROGRESS' and q.started_at is not null
+               then greatest(1, round(extract(epoch from (?::timestamptz - q.started_at)) / 60))::int end)
+           where ${target.clause} and q.user_id = ?
+             and q.status in (select jsonb_array_elements_text(?::jsonb))
+             and not exists (select 1 from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
+               where d.dependent_quest_id = q.id and d.dependency_type = 'sequential' and ${UNFINISHED})
+           returning q.id, q.user_id as "userId", q.number, q.title, q.difficulty, q.estimated_duration as "estimatedDuration",
+             q.actual_duration as "actualDuration", q.category_id as "categoryId", q.project_id as "projectId",
+             q.completed_at as "completedAt"),
+         s as (select count(*) filter (where completed)::int as done, count(*)::int as total
+               from quest_steps where quest_id = (select id from u)),
+         a as (insert into quest_analytics (quest_id, user_id, time_spent_minutes, completion_rate, difficulty_rating, satisfaction_rating)
+               select u.id, u."userId", coalesce(u."actualDuration", 0), case when s.total > 0 then round(100.0 * s.done / s.total, 2) end,
+                 ?::int, ?::int from u, s),
+         l as (insert into user_behavior_logs (user_id, action_type, action_data)
+               select u."userId", 'quest_completed', jsonb_build_object('questId', u.id, 'number', u.number, 'difficulty', u.difficulty,
+                 'actualDuration', u."actualDuration", 'stepsDone', s.done, 'stepsTotal', s.total) from u, s)
+         select u.*, s.done, s.total from u, s`,
+        [at, input.minutes ?? null, at, target.value, userId, JSON.stringify(movableFrom('COMPLETED')), ratings.difficulty, ratings.satisfaction],
       );
-      if (!completed) throw await this.explainRefusal(tx, userId, id, 'COMPLETED', 'complete');
-      const quest = { ...completed, completedAt: now };
-      const ratings = { difficulty: input.difficultyRating ?? null, satisfaction: input.satisfaction ?? null };
-      // One round trip: count the steps, write the analytics row from the counts, and return them for the reply.
-      const [steps] = await tx.execute<{ done: number; total: number }[]>(
-        `with s as (select count(*) filter (where completed)::int as done, count(*)::int as total from quest_steps where quest_id = ?),
-           a as (insert into quest_analytics (quest_id, user_id, time_spent_minutes, completion_rate, difficulty_rating, satisfaction_rating)
-                 select ?::uuid, ?::uuid, ?::int, case when s.total > 0 then round(100.0 * s.done / s.total, 2) end, ?::int, ?::int from s)
-         select done, total from s`,
-        [id, id, userId, quest.actualDuration ?? 0, ratings.difficulty, ratings.satisfaction],
-      );
-      await logBehavior(tx, userId, 'quest_completed', {
-        questId: id,
-        number: quest.number,
-        difficulty: quest.difficulty,
-        actualDuration: quest.actualDuration,
-        stepsDone: steps!.done,
-        stepsTotal: steps!.total,
-      });
+      if (!completed) {
+        // Inside the transaction only `tx` may be used: embedded mode has one connection.
+        const [found] = await tx.execute<{ id: string }[]>(`select q.id from quests q where ${target.clause} and q.user_id = ?`, [target.value, userId]);
+        if (!found) throw new NotFoundError(`Quest #${number} not found.`);
+        throw await this.explainRefusal(tx, userId, found.id, 'COMPLETED', 'complete');
+      }
+      const { done, total, ...row } = completed;
+      const quest = { ...row, completedAt: now };
       const rewards = await this.completion.onQuestCompleted(tx, quest, now);
-      return { quest, steps: steps!, ratings, rewards };
+      return { quest, steps: { done, total }, ratings, rewards };
     });
   }
 
