@@ -2,14 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { startDiscord } from '../src/platforms/discord/index.js';
 import { DiscordFake } from '../src/testing/discord-fake.js';
 import { discordSignatureHeaders, generateDiscordKeyPair } from '../src/testing/discord-sign.js';
-import { fmt, freshDatabase, percentile, runConcurrent, table } from './harness.js';
+import { fmt, freshDatabase, percentile, runConcurrent, table, loadFromWorker, type SignedRequest } from './harness.js';
 
 const APP_ID = '1300000000000000003';
 const GUILD = '1100000000000000001';
@@ -61,8 +60,9 @@ export async function benchDiscordHttp(): Promise<void> {
         const body = JSON.stringify(payload);
         return { body, headers: discordSignatureHeaders(keys.privateKey, body) };
       });
-    await loadFromWorker(url, signed(WARMUP), CONCURRENCY);
-    const { wall, latencies } = await loadFromWorker(url, signed(TOTAL), CONCURRENCY);
+    await loadFromWorker(url, signed(WARMUP), CONCURRENCY, '"type":4');
+    const { wall, latencies, misses } = await loadFromWorker(url, signed(TOTAL), CONCURRENCY, '"type":4');
+    if (misses) throw new Error(`${misses} interactions were not answered with a message (type 4) in the HTTP response`);
     const rate = (TOTAL / wall) * 1000;
     const p99 = percentile(latencies, 99);
     console.log(`${TOTAL} signed /quest list interactions at concurrency ${CONCURRENCY} on ${db ? 'PostgreSQL' : 'embedded PGlite'} (${USERS} users x ${QUESTS_PER_USER} quests)`);
@@ -84,61 +84,6 @@ export async function benchDiscordHttp(): Promise<void> {
     await db?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-interface SignedRequest {
-  headers: Record<string, string>;
-  body: string;
-}
-
-/**
- * The load generator runs on its own thread, as Discord's requests would come
- * from elsewhere: it only sends pre-signed requests over kept-alive connections
- * and times the answers (a message in the HTTP response, type 4).
- */
-const LOAD_GENERATOR = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { Agent, request } = require('node:http');
-const { url, requests, concurrency } = workerData;
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-const post = ({ body, headers }) => new Promise((resolve, reject) => {
-  const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-    const chunks = [];
-    res.on('data', (c) => chunks.push(c));
-    res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-    res.on('error', reject);
-  });
-  req.on('error', reject);
-  req.end(body);
-});
-(async () => {
-  const latencies = new Array(requests.length);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < requests.length) {
-      const i = next++;
-      const t = performance.now();
-      const { status, text } = await post(requests[i]);
-      if (status !== 200 || JSON.parse(text).type !== 4) throw new Error('answered ' + status + ': ' + text.slice(0, 200));
-      latencies[i] = performance.now() - t;
-    }
-  }));
-  agent.destroy();
-  parentPort.postMessage({ wall: performance.now() - started, latencies });
-})().catch((error) => parentPort.postMessage({ error: String(error) }));
-`;
-
-function loadFromWorker(url: string, requests: SignedRequest[], concurrency: number): Promise<{ wall: number; latencies: number[] }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_GENERATOR, { eval: true, workerData: { url, requests, concurrency } });
-    worker.once('message', (result: { wall: number; latencies: number[]; error?: string }) => {
-      void worker.terminate();
-      if (result.error) reject(new Error(result.error));
-      else resolve(result);
-    });
-    worker.once('error', reject);
-  });
 }
 
 // `npx tsx bench/discord.bench.ts` runs it alone (embedded PGlite unless DATABASE_URL is set).

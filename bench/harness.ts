@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 
 /** Latency samples per label, with percentiles. */
@@ -65,4 +66,68 @@ export async function freshDatabase(baseUrl: string, name: string): Promise<{ ur
       await c.end();
     },
   };
+}
+
+export interface SignedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface LoadResult {
+  wall: number;
+  latencies: number[];
+  /** Answers (status 200) whose body did not contain `expect`. */
+  misses: number;
+}
+
+/**
+ * Sends pre-signed POSTs from a worker thread, as a platform's requests come from
+ * elsewhere, over kept-alive connections, timing each answer. Any status but 200
+ * fails the run; answers without `expect` in the body are counted as misses.
+ */
+const LOAD_GENERATOR = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Agent, request } = require('node:http');
+const { url, requests, concurrency, expect } = workerData;
+const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+const post = ({ body, headers }) => new Promise((resolve, reject) => {
+  const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const chunks = [];
+    res.on('data', (c) => chunks.push(c));
+    res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+    res.on('error', reject);
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+(async () => {
+  const latencies = new Array(requests.length);
+  let misses = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < requests.length) {
+      const i = next++;
+      const t = performance.now();
+      const { status, text } = await post(requests[i]);
+      if (status !== 200) throw new Error('answered ' + status + ': ' + text.slice(0, 200));
+      if (!text.includes(expect)) misses++;
+      latencies[i] = performance.now() - t;
+    }
+  }));
+  agent.destroy();
+  parentPort.postMessage({ wall: performance.now() - started, latencies, misses });
+})().catch((error) => parentPort.postMessage({ error: String(error) }));
+`;
+
+export function loadFromWorker(url: string, requests: SignedRequest[], concurrency: number, expect: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_GENERATOR, { eval: true, workerData: { url, requests, concurrency, expect } });
+    worker.once('message', (result: LoadResult & { error?: string }) => {
+      void worker.terminate();
+      if (result.error) reject(new Error(result.error));
+      else resolve(result);
+    });
+    worker.once('error', reject);
+  });
 }

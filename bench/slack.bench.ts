@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { startSlack } from '../src/platforms/slack/index.js';
 import { SlackFake } from '../src/testing/slack-fake.js';
 import { FORM_CONTENT_TYPE, postSigned, signSlackRequest, slashCommandBody } from '../src/testing/slack-sign.js';
-import { fmt, freshDatabase, percentile, runConcurrent, table } from './harness.js';
+import { fmt, freshDatabase, percentile, runConcurrent, table, loadFromWorker, type SignedRequest } from './harness.js';
 
 const SECRET = 'bench-signing-secret';
 const TEAM = 'T0BENCH001';
@@ -18,57 +17,6 @@ const CONCURRENCY = 50;
 const SEED_CONCURRENCY = 8;
 const WARMUP = 1000;
 const TOTAL = 10_000;
-
-interface SignedRequest {
-  headers: Record<string, string>;
-  body: string;
-}
-
-/**
- * The load generator runs on its own thread, as Slack's requests would come from
- * elsewhere: it only sends pre-signed requests and times the answers.
- */
-const LOAD_GENERATOR = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { url, requests, concurrency } = workerData;
-(async () => {
-  const latencies = new Array(requests.length);
-  let deferred = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < requests.length) {
-      const i = next++;
-      const t = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: requests[i].headers, body: requests[i].body });
-      const text = await res.text();
-      if (res.status !== 200) throw new Error('answered ' + res.status + ': ' + text.slice(0, 200));
-      // An empty ack means the reply missed the in-ack budget and went to response_url.
-      if (!text.includes('"blocks"')) deferred++;
-      latencies[i] = performance.now() - t;
-    }
-  }));
-  parentPort.postMessage({ wall: performance.now() - started, latencies, deferred });
-})().catch((error) => parentPort.postMessage({ error: String(error) }));
-`;
-
-interface LoadResult {
-  wall: number;
-  latencies: number[];
-  deferred: number;
-}
-
-function loadFromWorker(url: string, requests: SignedRequest[], concurrency: number): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_GENERATOR, { eval: true, workerData: { url, requests, concurrency } });
-    worker.once('message', (result: LoadResult & { error?: string }) => {
-      void worker.terminate();
-      if (result.error) reject(new Error(result.error));
-      else resolve(result);
-    });
-    worker.once('error', reject);
-  });
-}
 
 /**
  * Issue 6's benchmark: signed `/quest list` slash commands to `POST /slack/events`
@@ -108,7 +56,7 @@ export async function benchSlack(): Promise<void> {
       const body = slashCommandBody({ teamId: TEAM, userId: users[i % USERS]!, command: '/quest', text: 'list', responseUrl: fake.responseUrl() });
       return { body, headers: { 'content-type': FORM_CONTENT_TYPE, ...signSlackRequest(SECRET, body) } };
     });
-    const { wall, latencies, deferred } = await loadFromWorker(url, requests, CONCURRENCY);
+    const { wall, latencies, misses: deferred } = await loadFromWorker(url, requests, CONCURRENCY, '"blocks"');
     // The floor: the same commands straight into dispatch, without HTTP, signatures or Bolt.
     const floor: number[] = [];
     const floorWall = await runConcurrent(TOTAL, CONCURRENCY, async (i) => {
