@@ -7,8 +7,6 @@ import { createApp } from './app.js';
 import { createLogger } from './infra/logger.js';
 import { ConsoleNotifier } from './platforms/console/console.notifier.js';
 import { ConsoleAdapter } from './platforms/console/console.adapter.js';
-import { startSlack } from './platforms/slack/index.js';
-import { startDiscord } from './platforms/discord/index.js';
 
 /** Composition root: config -> database -> kv -> services -> adapters -> HTTP. */
 async function main(): Promise<void> {
@@ -28,8 +26,10 @@ async function main(): Promise<void> {
     : createLogger(config.logLevel);
 
   const app = await createApp(config, logger);
-  const slack = config.slack.enabled ? await startSlack(app) : undefined;
-  const discord = config.discord.token || config.discord.publicKey ? await startDiscord(app) : undefined;
+  // Platform SDKs load only when configured: local mode starts without them.
+  const slack = config.slack.enabled ? await (await import('./platforms/slack/index.js')).startSlack(app) : undefined;
+  const discord =
+    config.discord.token || config.discord.publicKey ? await (await import('./platforms/discord/index.js')).startDiscord(app) : undefined;
   const port = await app.http.listen(config.port).catch((error: NodeJS.ErrnoException) => {
     if (config.console && error.code === 'EADDRINUSE') {
       logger.warn({ port: config.port }, 'HTTP port in use; local mode continues without the HTTP server');
