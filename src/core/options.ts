@@ -210,7 +210,7 @@ export function describeOptionType(option: AnyOption): string {
     case 'boolean':
       return 'yes | no';
     case 'duration':
-      return `duration ${formatDuration(option.min)}..${formatDuration(option.max)}, e.g. 45m or 1h30m`;
+      return `duration ${formatDuration(option.min)}..${formatDuration(option.max)}`;
     case 'quest':
       return 'quest number (#12) or title';
   }

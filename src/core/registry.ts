@@ -1,6 +1,6 @@
 import { UnknownCommandError, ValidationError } from './errors.js';
 import { tokenize, type Token } from './grammar.js';
-import { describeOptionType, parseOption, type AnyOption } from './options.js';
+import { describeOptionType, formatDuration, parseOption, type AnyOption } from './options.js';
 import type { CommandSpec, SubcommandSpec } from './spec.js';
 
 export interface ResolvedCommand {
@@ -166,7 +166,8 @@ export function usageLine(command: CommandSpec, subName?: string): string {
 }
 
 export function optionHelp(name: string, option: AnyOption): string {
-  const def = option.default !== undefined ? `, default ${String(option.default)}` : '';
+  const shown = option.kind === 'duration' && typeof option.default === 'number' ? formatDuration(option.default) : String(option.default);
+  const def = option.default !== undefined ? `, default ${shown}` : '';
   return `${name}${option.required ? '' : ' (optional)'}: ${option.description} (${describeOptionType(option)}${def})`;
 }
 
