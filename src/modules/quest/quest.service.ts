@@ -227,15 +227,18 @@ export class QuestService {
       params.push(input.tag);
     }
     const page = Math.max(1, input.page ?? 1);
-    const rows = await this.em.execute<(QuestSummary & { total: string })[]>(
-      `select ${QUEST_COLUMNS},
-         (select count(*)::int from quest_steps s where s.quest_id = q.id) as "stepsTotal",
-         (select count(*)::int from quest_steps s where s.quest_id = q.id and s.completed) as "stepsDone",
-         count(*) over () as total
-       from quests q
-       where ${where.join(' and ')}
-       order by ${PRIORITY_ORDER} desc, q.created_at asc, q.number asc
-       limit ${PAGE_SIZE} offset ?`,
+    const rows = await this.em.execute<(QuestSummary & { total: string; rank: number })[]>(
+      // Step counts only for the page's rows, not for every quest the filter matches.
+      `with page as (
+         select ${QUEST_COLUMNS}, ${PRIORITY_ORDER} as rank, count(*) over () as total
+         from quests q
+         where ${where.join(' and ')}
+         order by rank desc, q.created_at asc, q.number asc
+         limit ${PAGE_SIZE} offset ?)
+       select page.*, coalesce(s.total, 0) as "stepsTotal", coalesce(s.done, 0) as "stepsDone"
+       from page left join lateral (
+         select count(*)::int as total, count(*) filter (where completed)::int as done from quest_steps where quest_id = page.id) s on true
+       order by page.rank desc, page."createdAt" asc, page.number asc`,
       [...params, (page - 1) * PAGE_SIZE],
     );
     let total = rows[0] ? Number(rows[0].total) : 0;
@@ -245,7 +248,7 @@ export class QuestService {
     }
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (page > pages) throw new ValidationError(`\`page\` must be between 1 and ${pages}.`, { field: 'page' });
-    return { quests: rows.map(({ total: _total, ...quest }) => withDates(quest)), page, pages, total };
+    return { quests: rows.map(({ total: _total, rank: _rank, ...quest }) => withDates(quest)), page, pages, total };
   }
 
   /** Resolves `12`, `#12` or a unique title fragment to one of the user's quests. */
