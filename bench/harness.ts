@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
+import { createDatabase, type ScratchDatabase } from '../src/testing/databases.js';
 
 /** Latency samples per label, with percentiles. */
 export class Samples {
@@ -46,26 +46,9 @@ export function table(rows: Array<Record<string, string | number>>): void {
   console.table(rows);
 }
 
-/** A fresh database on the server of `baseUrl`, dropped by the returned function. */
-export async function freshDatabase(baseUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new URL(baseUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`drop database if exists "${name}" with (force)`);
-  await client.query(`create database "${name}"`);
-  await client.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
-    },
-  };
+/** A fresh empty database on the server of `baseUrl`, dropped by the returned function. */
+export function freshDatabase(baseUrl: string, name: string): Promise<ScratchDatabase> {
+  return createDatabase(baseUrl, name, { replace: true });
 }
 
 export interface SignedRequest {

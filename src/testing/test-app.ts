@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createApp, type App } from '../app.js';
+import { createDatabase, type ScratchDatabase } from './databases.js';
 import { loadConfig } from '../config.js';
 import { splitCommandLine, type Identity, type SpaceRef } from '../core/invocation.js';
 import type { Reply } from '../core/reply.js';
@@ -64,41 +64,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
 }
 
-/** CREATE DATABASE ... TEMPLATE: a migrated copy in milliseconds, dropped after the file. */
-export async function cloneDatabase(templateUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const template = new URL(templateUrl);
-  const templateName = template.pathname.slice(1);
-  const name = `${templateName}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new URL(templateUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    // Another file's clone may be reading the template for a moment: retry briefly.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.query(`create database "${name}" template "${templateName}"`);
-        break;
-      } catch (error) {
-        if (attempt >= 50 || !/being accessed by other users/.test(String(error))) throw error;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  } finally {
-    await client.end();
-  }
-  const url = new URL(templateUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+/** A per-file copy of the migrated template, dropped after the file. */
+export async function cloneDatabase(templateUrl: string): Promise<ScratchDatabase> {
+  const template = new URL(templateUrl).pathname.slice(1);
+  return createDatabase(templateUrl, `${template}_${process.pid}_${randomBytes(3).toString('hex')}`, { template });
 }

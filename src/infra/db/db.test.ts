@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../testing/test-app.js';
 import { openDatabase } from './orm.js';
+import { createDatabase } from '../../testing/databases.js';
 import { migrationsList } from '../../../migrations/index.js';
 
 const run = promisify(execFile);
@@ -96,22 +97,14 @@ describe('embedded database', () => {
 
 describe.skipIf(!realPostgres)('migrations on PostgreSQL', () => {
   it('lets two processes started at once come up on one schema (advisory lock)', async () => {
-    const name = `questlog_lock_${process.pid}`;
-    const admin = new URL(realPostgres!);
-    admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.query(`create database "${name}"`);
+    const scratch = await createDatabase(realPostgres!, `questlog_lock_${process.pid}`, { replace: true });
     try {
-      const url = new URL(realPostgres!);
-      url.pathname = `/${name}`;
-      const env = { ...process.env, DATABASE_URL: url.toString() };
+      const env = { ...process.env, DATABASE_URL: scratch.url };
       const both = await Promise.all(
         [1, 2].map(() => run(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { env, cwd: process.cwd(), timeout: 60_000 })),
       );
       for (const { stdout } of both) expect(stdout).toMatch(/migrated: \d+ migrations applied/);
-      const db = new pg.Client({ connectionString: url.toString() });
+      const db = new pg.Client({ connectionString: scratch.url });
       await db.connect();
       const { rows } = await db.query('select count(*)::int as n from mikro_orm_migrations');
       const { rows: tables } = await db.query(`select count(*)::int as n from pg_tables where tablename = 'quests'`);
@@ -120,8 +113,7 @@ describe.skipIf(!realPostgres)('migrations on PostgreSQL', () => {
       // each migration recorded once: the second process found nothing left to do
       expect(rows[0].n).toBe(migrationsList.length);
     } finally {
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
+      await scratch.drop();
     }
   }, 120_000);
 });
