@@ -190,15 +190,7 @@ export class QuestService {
       if (project) await findOwnedByName(this.em, 'projects', userId, project, 'project');
       throw new NotFoundError('Quest could not be created.');
     }
-    const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-    return {
-      ...withDates(row),
-      category: json(row.category),
-      project: json(row.project),
-      tags: json(row.tags),
-      steps: [],
-      blockers: [],
-    };
+    return detailFromRow({ ...row, steps: [], blockers: [] });
   }
 
   async listQuests(userId: string, input: ListQuestsInput): Promise<QuestPage> {
@@ -307,16 +299,7 @@ export class QuestService {
        from quests q where q.user_id = ? and ${where}`,
       [userId, value],
     );
-    if (!row) return undefined;
-    const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-    return {
-      ...withDates(row),
-      category: json(row.category),
-      project: json(row.project),
-      tags: json(row.tags),
-      steps: json(row.steps),
-      blockers: json(row.blockers),
-    };
+    return row && detailFromRow(row);
   }
 
   /** Prerequisites not yet completed, of the given dependency types. */
@@ -646,6 +629,19 @@ export async function findOwnedByName(
 }
 
 /** Attaches tags by name, creating the user's missing tags on the fly (names unique ignoring case). */
+/** A quest row whose JSON columns (category, project, tags, steps, blockers) may arrive as text. */
+function detailFromRow(row: QuestRow & Record<'category' | 'project' | 'tags' | 'steps' | 'blockers', unknown>): QuestDetail {
+  const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+  return {
+    ...withDates(row),
+    category: json(row.category),
+    project: json(row.project),
+    tags: json(row.tags),
+    steps: json(row.steps),
+    blockers: json(row.blockers),
+  };
+}
+
 /** Trimmed names without case-insensitive duplicates, first spelling kept. */
 function uniqueNames(names: string[]): string[] {
   const byKey = new Map<string, string>();
