@@ -20,7 +20,9 @@ function line(listing: AchievementListing): string {
   }
   if (achievement.isHidden) return `🔒 ❔ **???**: a hidden achievement · ${rarity}`;
   const reward = achievement.xpReward ? ` · +${achievement.xpReward} XP` : '';
-  return `🔒 ${achievement.icon ?? '🏅'} **${md(achievement.name)}**: ${md(achievement.description)} · **${listing.progress}/${listing.target}** · ${rarity}${reward}${season(listing)}`;
+  // Out of season, progress would read as "1/1" yet locked: show when it can be earned instead.
+  const progress = achievement.isSeasonal && !listing.inSeason ? 'out of season' : `**${listing.progress}/${listing.target}**`;
+  return `🔒 ${achievement.icon ?? '🏅'} **${md(achievement.name)}**: ${md(achievement.description)} · ${progress} · ${rarity}${reward}${season(listing)}`;
 }
 
 /** `/achievements`: unlocked ones first, then progress such as `7/10`; hidden ones stay `???` until unlocked. */
