@@ -7,6 +7,8 @@ import { color } from './options.js';
 
 const categoryName = <R extends boolean = false>(description: string, required?: R) =>
   opt.text({ description, required: required as R, max: 100 });
+/** An existing category: suggested from the user's own. */
+const existingCategory = (description: string) => opt.text({ description, required: true, max: 100, suggest: 'category' });
 const description = () => opt.text({ description: 'What belongs in it', max: 1000 });
 
 export default defineCommand({
@@ -32,7 +34,7 @@ export default defineCommand({
     edit: sub({
       description: 'Rename a category or change its colour or description',
       examples: ['/category edit Work name:Job color:#0EA5E9'],
-      options: { category: categoryName('Category to change', true), name: categoryName('New name'), color: color(), description: description() },
+      options: { category: existingCategory('Category to change'), name: categoryName('New name'), color: color(), description: description() },
       async handler(ctx, args) {
         const { category, ...changes } = args;
         const { before, after } = await ctx.services.categories.editCategory(ctx.user.id, category, changes);
@@ -41,7 +43,7 @@ export default defineCommand({
     }),
     delete: sub({
       description: 'Delete a category (its quests stay, uncategorised)',
-      options: { category: categoryName('Category to delete', true) },
+      options: { category: existingCategory('Category to delete') },
       async handler(ctx, args) {
         const category = await ctx.services.categories.deleteCategory(ctx.user.id, args.category);
         const quests = category.quests ? `${category.quests} quest${category.quests === 1 ? ' is' : 's are'} now uncategorised.` : 'It held no quests.';

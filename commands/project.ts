@@ -7,6 +7,8 @@ import { color } from './options.js';
 
 const projectName = <R extends boolean = false>(description: string, required?: R) =>
   opt.text({ description, required: required as R, max: 100 });
+/** An existing project: suggested from the user's own. */
+const existingProject = (description: string) => opt.text({ description, required: true, max: 100, suggest: 'project' });
 const description = () => opt.text({ description: 'What the project is about', max: 1000 });
 
 export default defineCommand({
@@ -33,7 +35,7 @@ export default defineCommand({
     edit: sub({
       description: 'Rename a project or change its description or colour',
       examples: ['/project edit "Website relaunch" name:Website'],
-      options: { project: projectName('Project to change', true), name: projectName('New name'), description: description(), color: color() },
+      options: { project: existingProject('Project to change'), name: projectName('New name'), description: description(), color: color() },
       async handler(ctx, args) {
         const { project, ...changes } = args;
         const { before, after } = await ctx.services.projects.editProject(ctx.user.id, project, changes);
@@ -42,21 +44,21 @@ export default defineCommand({
     }),
     archive: sub({
       description: 'Archive a project (its quests are kept)',
-      options: { project: projectName('Project to archive', true) },
+      options: { project: existingProject('Project to archive') },
       async handler(ctx, args) {
         return groupCard('project', await ctx.services.projects.archiveProject(ctx.user.id, args.project), '📦 Project archived.');
       },
     }),
     unarchive: sub({
       description: 'Bring an archived project back',
-      options: { project: projectName('Project to bring back', true) },
+      options: { project: existingProject('Project to bring back') },
       async handler(ctx, args) {
         return groupCard('project', await ctx.services.projects.archiveProject(ctx.user.id, args.project, false), '📂 Project restored.');
       },
     }),
     delete: sub({
       description: 'Delete a project (its quests stay, without a project)',
-      options: { project: projectName('Project to delete', true) },
+      options: { project: existingProject('Project to delete') },
       async handler(ctx, args) {
         const project = await ctx.services.projects.deleteProject(ctx.user.id, args.project);
         const quests = project.quests ? `${project.quests} quest${project.quests === 1 ? ' is' : 's are'} now without a project.` : 'It held no quests.';

@@ -28,7 +28,7 @@ export default defineCommand({
     }),
     delete: sub({
       description: 'Delete a tag and take it off every quest',
-      options: { name: tagName('Tag name') },
+      options: { name: { ...tagName('Tag to delete'), autocomplete: true, suggest: 'tag' as const } },
       async handler(ctx, args) {
         const tag = await ctx.services.tags.deleteTag(ctx.user.id, singleTag(args.name, 'name'));
         const from = tag.quests ? `, and took it off ${tag.quests} quest${tag.quests === 1 ? '' : 's'}` : '';
@@ -59,7 +59,7 @@ export default defineCommand({
     }),
     remove: sub({
       description: 'Take a tag off a quest',
-      options: { quest: questRef(), tag: tagName('Tag to take off') },
+      options: { quest: questRef(), tag: { ...tagName('Tag to take off'), autocomplete: true, suggest: 'tag' as const } },
       async handler(ctx, args) {
         const result = await ctx.services.tags.untagQuest(ctx.user.id, args.quest, singleTag(args.tag, 'tag'));
         return questCard(result.quest, `🏷️ Took ${tagChip(result.name)} off.`);

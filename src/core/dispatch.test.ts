@@ -86,3 +86,33 @@ describe('creating with names', () => {
     expect((await app.run('/quest create "Next"', 'frank')).title).toBe('#2 Next');
   });
 });
+
+describe('autocomplete', () => {
+  const invocation = (user: string, command: string, subcommand: string) => ({
+    identity: { platform: 'console' as const, scope: 'local', platformUserId: user },
+    command,
+    subcommand,
+    source: 'command' as const,
+  });
+
+  it('suggests the user\'s own category, project and tag names, never another user\'s', async () => {
+    await app.run('/category create Workout', 'gina');
+    await app.run('/category create Homework', 'gina');
+    await app.run('/category create "Work secrets"', 'hank');
+    await app.run('/project create Garden', 'gina');
+    await app.run('/quest create "Rake leaves" tags:outdoors', 'gina');
+    expect(await app.dispatcher.autocomplete(invocation('gina', 'quest', 'create'), 'category', 'work')).toEqual([
+      { name: 'Workout', value: 'Workout' },
+      { name: 'Homework', value: 'Homework' },
+    ]);
+    expect(await app.dispatcher.autocomplete(invocation('gina', 'project', 'delete'), 'project', '')).toEqual([{ name: 'Garden', value: 'Garden' }]);
+    expect(await app.dispatcher.autocomplete(invocation('gina', 'tag', 'remove'), 'tag', 'out')).toEqual([{ name: 'outdoors', value: 'outdoors' }]);
+    expect(await app.dispatcher.autocomplete(invocation('hank', 'quest', 'list'), 'category', 'home')).toEqual([]);
+  });
+
+  it('marks those options for autocomplete so platforms ask for suggestions', () => {
+    const create = app.dispatcher.registry.resolve('quest', 'create');
+    expect(create.sub.options.category).toMatchObject({ autocomplete: true, suggest: 'category' });
+    expect(create.sub.options.title.autocomplete).toBeUndefined();
+  });
+});

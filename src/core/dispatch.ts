@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../infra/logger.js';
 import { createServices, type ServiceDeps } from '../modules/services.js';
+import { suggestNames } from '../modules/shared/names.js';
 import type { CommandContext } from './context.js';
 import { AppError } from './errors.js';
 import type { Invocation } from './invocation.js';
@@ -91,10 +92,14 @@ export class Dispatcher {
           .slice(0, 25)
           .map((c) => ({ name: c, value: c }));
       }
-      if (option.kind !== 'quest') return [];
+      if (option.kind !== 'quest' && !option.suggest) return [];
       const em = this.deps.orm.em.fork();
       const services = createServices(this.deps, em);
       const user = await services.users.resolve(invocation.identity, undefined, invocation.hints);
+      if (option.suggest) {
+        const names = await suggestNames(em, user.id, option.suggest, partial, 25);
+        return names.map((name) => ({ name: truncate(name, 100), value: name }));
+      }
       const quests = await services.quests.suggestQuests(user.id, partial, 25);
       return quests.map((q) => ({ name: truncate(`#${q.number} ${q.title} (${q.status.toLowerCase().replace('_', ' ')})`, 100), value: String(q.number) }));
     } catch (error) {

@@ -6,6 +6,7 @@ import { ValidationError } from './errors.js';
  * and describes itself for help text and platform registration.
  */
 export type OptionKind = 'text' | 'integer' | 'choice' | 'boolean' | 'duration' | 'quest';
+export type NameSource = 'category' | 'project' | 'tag';
 
 interface BaseOption<T> {
   kind: OptionKind;
@@ -14,6 +15,8 @@ interface BaseOption<T> {
   default?: T;
   /** Platforms that support it offer suggestions (Discord autocomplete). */
   autocomplete?: boolean;
+  /** Where suggestions for a free-text option come from: the user's own names of that kind. */
+  suggest?: NameSource;
   /** Converts and validates; throws a message naming the allowed values or range. */
   parse(raw: unknown): T;
   /** Phantom marker for type inference. */
@@ -68,7 +71,7 @@ function asString(raw: unknown): string {
   throw new OptionValueError('must be text');
 }
 
-type Common<T> = { description: string; required?: boolean; default?: T; autocomplete?: boolean };
+type Common<T> = { description: string; required?: boolean; default?: T; autocomplete?: boolean; suggest?: NameSource };
 
 function base<T>(kind: OptionKind, o: Common<T>, parse: (raw: unknown) => T) {
   return {
@@ -76,7 +79,8 @@ function base<T>(kind: OptionKind, o: Common<T>, parse: (raw: unknown) => T) {
     description: o.description,
     required: o.required ?? false,
     ...(o.default !== undefined ? { default: o.default } : {}),
-    ...(o.autocomplete ? { autocomplete: true } : {}),
+    ...(o.autocomplete || o.suggest ? { autocomplete: true } : {}),
+    ...(o.suggest ? { suggest: o.suggest } : {}),
     parse,
   };
 }
