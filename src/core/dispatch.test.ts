@@ -116,3 +116,22 @@ describe('autocomplete', () => {
     expect(create.sub.options.title.autocomplete).toBeUndefined();
   });
 });
+
+describe('completion counters', () => {
+  it('counts completions by category and difficulty in the stored counters and in achievement progress', async () => {
+    await app.run('/category create Work', 'ivy');
+    await app.run('/category create Home', 'ivy');
+    for (const [title, category] of [['A', 'Work'], ['B', 'Work'], ['C', 'Home']] as const) {
+      const created = await app.run(`/quest create ${title} category:${category} difficulty:easy`, 'ivy');
+      await app.run(`/quest complete ${created.title!.split(' ')[0]}`, 'ivy');
+    }
+    const [stats] = await app.sql<{ completions: number; completions_by_difficulty: Record<string, number>; n_categories: number }>(
+      `select s.completions, s.completions_by_difficulty, (select count(*)::int from jsonb_object_keys(s.completions_by_category)) as n_categories
+       from user_stats s join user_identities i on i.user_id = s.user_id where i.platform_user_id = 'ivy'`,
+    );
+    expect(stats).toEqual({ completions: 3, completions_by_difficulty: { EASY: 3 }, n_categories: 2 });
+    const achievements = await app.run('/achievements', 'ivy');
+    expect(achievements.text).toMatch(/Jack of All Trades.*\*\*2\/3\*\*/);
+    expect(achievements.text).toMatch(/Low\\?-Hanging Fruit.*\*\*3\/25\*\*/);
+  });
+});

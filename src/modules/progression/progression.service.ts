@@ -29,7 +29,7 @@ import { afterCommit } from './after-commit.js';
 import { completionXp, levelForXp, streakBonusPercent } from './progression.rules.js';
 import { achievementNotice, completionLines, levelUpNotice } from './progression.presenter.js';
 import { alongside, type SqlStatement } from './sql.js';
-import { countCompletion, loadCounters } from './user-stats.js';
+import { completionCountStatement, countCompletion, countedCompletion, countersBeforeStatements, loadCounters, type UserCounters } from './user-stats.js';
 
 /** Completions can be undone for this long. */
 export const UNDO_WINDOW_MS = 24 * 60 * 60_000;
@@ -69,11 +69,11 @@ interface GameState {
  * miss the streaks the previous holder just committed. `no key update` leaves
  * inserts that reference the user (quests, ledger rows) unblocked.
  */
-async function lockGameState(em: EntityManager, userId: string, now: Date): Promise<GameState> {
+async function lockGameState(em: EntityManager, userId: string, now: Date, extra: SqlStatement[] = []): Promise<GameState & { extra: Array<Record<string, unknown>[]> }> {
   const sums = ledgerSums('u.id', now);
   // One round trip: the lock, then the read as a later statement, whose snapshot
   // is taken after the lock is granted (a locking read would keep the old one).
-  const [, rows] = await executeBatchAll(em, [
+  const [, rows, ...extraRows] = await executeBatchAll(em, [
     { sql: 'select 1 from users where id = ? for no key update', params: [userId] },
     {
       sql: `select u.experience_points as xp, u.level, p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes,
@@ -84,10 +84,11 @@ async function lockGameState(em: EntityManager, userId: string, now: Date): Prom
      where u.id = ?`,
       params: [...sums.params, userId],
     },
+    ...extra,
   ]);
   const row = rows?.[0] as unknown as GameState | undefined;
   if (!row) throw new Error(`user ${userId} has no profile`);
-  return row;
+  return { ...row, extra: extraRows };
 }
 
 interface LedgerEntry {
@@ -171,7 +172,10 @@ export class ProgressionService implements CompletionHook {
 
   async onQuestCompleted(tx: EntityManager, quest: CompletedQuest, now: Date): Promise<CompletionRewards> {
     const { userId } = quest;
-    const state = await lockGameState(tx, userId, now);
+    // The counters are read with the game state and predicted here; their update
+    // rides along with the XP statement (the user's lock keeps completions in line).
+    const state = await lockGameState(tx, userId, now, countersBeforeStatements(userId, quest.categoryId));
+    const [[countersBefore], [category]] = state.extra as [[UserCounters?], [{ name: string; prior: number }?]];
     const where = { timezone: state.timezone, dayStartHour: state.dayStartHour };
     const day = userDay(now, where.timezone, where.dayStartHour);
     const streakDays = dailyStreakAtDayStart(state.streaks, state.freezes, now, where);
@@ -179,7 +183,8 @@ export class ProgressionService implements CompletionHook {
 
     const streaks = await recordStreaks(tx, userId, state.streaks, state.freezes, now, where);
     const minute = minuteOfDay(now, where.timezone);
-    const counters = await countCompletion(tx, userId, { difficulty: quest.difficulty, categoryId: quest.categoryId, minute }, 1, streaks.deferred);
+    const count = { difficulty: quest.difficulty, categoryId: quest.categoryId, minute };
+    const counters = countedCompletion(countersBefore, category, count);
     const achievements = decideAchievements(userId, {
       catalog: await loadCatalog(tx),
       states: state.achievements,
@@ -230,7 +235,7 @@ export class ProgressionService implements CompletionHook {
         streaks: Object.fromEntries(streaks.steps.map((s) => [s.type, { event: s.event, count: s.count }])),
         freezes: streaks.freezes,
       }),
-      also: achievements.write ? [achievements.write] : [],
+      also: [...streaks.deferred, completionCountStatement(userId, count, 1), ...(achievements.write ? [achievements.write] : [])],
     });
     this.publishAfterCommit(tx, {
       userId,

@@ -32,10 +32,29 @@ const WITH_NAMES = (statement: string) => `with s as (${statement})
     (select count(*)::int from jsonb_each_text(s.completions_by_category) e where e.value::int > 0) as "categoriesUsed"
   from s`;
 
+/** The upsert that adds `delta` (+1 for a completion, -1 for its undo) to the user's completion counters. */
+export function completionCountStatement(userId: string, count: CompletionCount, delta: 1 | -1): SqlStatement {
+  const minute = String(count.minute);
+  return {
+    sql: `insert into user_stats as u (user_id, completions, completions_by_difficulty, completions_by_category, completions_by_minute)
+      values (?, greatest(0, ?::int), jsonb_add_count('{}', ?, ?), jsonb_add_count('{}', ?, ?), jsonb_add_count('{}', ?, ?))
+      on conflict (user_id) do update set
+        completions = greatest(0, u.completions + ?::int),
+        completions_by_difficulty = jsonb_add_count(u.completions_by_difficulty, ?, ?),
+        completions_by_category = jsonb_add_count(u.completions_by_category, ?, ?),
+        completions_by_minute = jsonb_add_count(u.completions_by_minute, ?, ?)
+      returning *`,
+    params: [
+      userId, delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
+      delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
+    ],
+  };
+}
+
 /**
- * Adds `delta` (+1 for a completion, -1 for its undo) to the user's completion
- * counters in one statement and returns all counters as they now stand. `also`
- * are independent writes to run in the same round trip.
+ * Applies `delta` to the user's completion counters in one statement and returns
+ * all counters as they now stand. `also` are independent writes to run in the
+ * same round trip.
  */
 export async function countCompletion(
   em: EntityManager,
@@ -44,23 +63,45 @@ export async function countCompletion(
   delta: 1 | -1,
   also: SqlStatement[] = [],
 ): Promise<UserCounters> {
-  const minute = String(count.minute);
-  const { sql, params } = alongside(also, {
-    sql: WITH_NAMES(`insert into user_stats as u (user_id, completions, completions_by_difficulty, completions_by_category, completions_by_minute)
-      values (?, greatest(0, ?::int), jsonb_add_count('{}', ?, ?), jsonb_add_count('{}', ?, ?), jsonb_add_count('{}', ?, ?))
-      on conflict (user_id) do update set
-        completions = greatest(0, u.completions + ?::int),
-        completions_by_difficulty = jsonb_add_count(u.completions_by_difficulty, ?, ?),
-        completions_by_category = jsonb_add_count(u.completions_by_category, ?, ?),
-        completions_by_minute = jsonb_add_count(u.completions_by_minute, ?, ?)
-      returning *`),
-    params: [
-      userId, delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
-      delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
-    ],
-  });
+  const upsert = completionCountStatement(userId, count, delta);
+  const { sql, params } = alongside(also, { sql: WITH_NAMES(upsert.sql), params: upsert.params });
   const [row] = await em.execute<UserCounters[]>(sql, params);
   return normalise(row);
+}
+
+/**
+ * The reads that let a completion predict its counters without a round trip of
+ * its own (the caller holds the user's lock, so no other completion interleaves):
+ * the counters as they stand, and the completed quest's category name with its
+ * completions so far.
+ */
+export function countersBeforeStatements(userId: string, categoryId: string | null): SqlStatement[] {
+  return [
+    { sql: WITH_NAMES('select * from user_stats where user_id = ?'), params: [userId] },
+    {
+      sql: `select c.name, coalesce((select (s.completions_by_category ->> c.id::text)::int from user_stats s where s.user_id = c.user_id), 0) as prior
+            from quest_categories c where c.id = ? and c.user_id = ?`,
+      params: [categoryId, userId],
+    },
+  ];
+}
+
+/** The counters after one more completion, from the rows `countersBeforeStatements` read. */
+export function countedCompletion(
+  before: UserCounters | undefined,
+  category: { name: string; prior: number } | undefined,
+  count: CompletionCount,
+): UserCounters {
+  const counters = normalise(before);
+  const add = (map: Record<string, number>, key: string) => ({ ...map, [key]: (map[key] ?? 0) + 1 });
+  return {
+    ...counters,
+    completions: counters.completions + 1,
+    byDifficulty: add(counters.byDifficulty, count.difficulty),
+    byMinute: add(counters.byMinute as Record<string, number>, String(count.minute)),
+    byCategory: category ? add(counters.byCategory, category.name) : counters.byCategory,
+    categoriesUsed: counters.categoriesUsed + (category && Number(category.prior) <= 0 ? 1 : 0),
+  };
 }
 
 /** The user's counters (all zero before the first completion or step). */
