@@ -33,9 +33,3 @@ export interface CompletionRewards {
 export interface CompletionHook {
   onQuestCompleted(em: EntityManager, quest: CompletedQuest, now: Date): Promise<CompletionRewards>;
 }
-
-export const noRewards: CompletionHook = {
-  async onQuestCompleted() {
-    return { xpAwarded: 0, lines: [], notices: [] };
-  },
-};

@@ -40,8 +40,6 @@ export function statusLabel(status: QuestStatus): string {
   return status.toLowerCase().replace('_', ' ');
 }
 
-export const PRIORITY_RANK: Record<string, number> = { URGENT: 4, HIGH: 3, MEDIUM: 2, LOW: 1 };
-
 /** `#12` / `12` -> 12; anything else is a title fragment. */
 export function parseQuestNumber(ref: string): number | null {
   const match = /^#?(\d{1,9})$/.exec(ref.trim());

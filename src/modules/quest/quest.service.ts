@@ -5,7 +5,7 @@ import type { DependencyType, Difficulty, Priority, QuestStatus } from '../colum
 import { questXp } from '../progression/progression.rules.js';
 import { logBehavior } from '../analytics/behavior-log.service.js';
 import type { CompletedQuest, CompletionHook, CompletionRewards } from './completion.js';
-import { canMove, movableFrom, parseQuestNumber, PRIORITY_RANK, refusalReason, statusLabel, unarchivedStatus } from './quest.rules.js';
+import { canMove, movableFrom, parseQuestNumber, refusalReason, statusLabel, unarchivedStatus } from './quest.rules.js';
 
 export interface QuestRow {
   id: string;
@@ -28,6 +28,13 @@ export interface QuestRow {
 export interface QuestSummary extends QuestRow {
   stepsDone: number;
   stepsTotal: number;
+}
+
+/** A quest reference as a SQL condition on `quests q`, with the error for when it finds nothing. */
+export interface QuestTarget {
+  clause: 'q.number = ?' | 'q.id = ?';
+  value: number | string;
+  missing: string;
 }
 
 export interface QuestDetail extends QuestRow {
@@ -268,6 +275,16 @@ export class QuestService {
     throw new ConflictError(`"${fragment}" matches several quests: ${shown.join('; ')}${rows.length > 5 ? '; …' : ''}. Name one by its number.`);
   }
 
+  /**
+   * How to find `ref` in SQL against `quests q`: a number names the row directly
+   * (no query); a title fragment is resolved to its id first.
+   */
+  async questTarget(userId: string, ref: string): Promise<QuestTarget> {
+    const number = parseQuestNumber(ref);
+    if (number !== null) return { clause: 'q.number = ?', value: number, missing: `Quest #${number} not found.` };
+    return { clause: 'q.id = ?', value: (await this.resolveQuest(userId, ref)).id, missing: 'Quest not found.' };
+  }
+
   async getDetail(userId: string, questId: string): Promise<QuestDetail> {
     const quest = await this.findDetail(userId, 'q.id = ?', questId);
     if (!quest) throw new NotFoundError('Quest not found.');
@@ -302,19 +319,14 @@ export class QuestService {
     return row && detailFromRow(row);
   }
 
-  /** Prerequisites not yet completed, of the given dependency types. */
-  async unfinishedPrerequisites(
-    questId: string,
-    types: string[],
-    em: EntityManager = this.em,
-  ): Promise<Array<{ number: number; title: string; type: string }>> {
-    return em.execute(
+  /** Unfinished `sequential` prerequisites: what blocks starting or completing a quest. */
+  private async sequentialBlockers(tx: EntityManager, questId: string): Promise<Array<{ number: number; title: string; type: string }>> {
+    return tx.execute(
       `select p.number, p.title, d.dependency_type as type
        from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
-       where d.dependent_quest_id = ? and ${UNFINISHED}
-         and d.dependency_type in (select jsonb_array_elements_text(?::jsonb))
+       where d.dependent_quest_id = ? and d.dependency_type = 'sequential' and ${UNFINISHED}
        order by p.number`,
-      [questId, JSON.stringify(types)],
+      [questId],
     );
   }
 
@@ -324,9 +336,10 @@ export class QuestService {
     if (!fields.length) {
       throw new ValidationError('Nothing to change: give at least one of `title`, `description`, `difficulty`, `priority`, `estimate`, `category`, `project` or `status`.');
     }
-    const { id } = await this.resolveQuest(userId, ref);
-    const changes = await this.em.transactional(async (tx) => {
-      const quest = await lockQuest(tx, userId, id);
+    const target = await this.questTarget(userId, ref);
+    const { id, changes } = await this.em.transactional(async (tx) => {
+      const quest = await lockQuest(tx, userId, target);
+      const id = quest.id;
       const next = {
         title: input.title ?? quest.title,
         description: input.description === undefined ? quest.description : input.description,
@@ -365,7 +378,7 @@ export class QuestService {
         changes.push('status');
       }
       if (changes.length) await logBehavior(tx, userId, 'quest_edited', { questId: id, number: quest.number, changes, status });
-      return changes;
+      return { id, changes };
     });
     return { quest: await this.getDetail(userId, id), changes };
   }
@@ -390,9 +403,7 @@ export class QuestService {
    * (gamification), all in one transaction.
    */
   async completeQuest(userId: string, ref: string, input: CompleteQuestInput, now: Date): Promise<CompletionResult> {
-    const number = parseQuestNumber(ref);
-    // A number names the row directly; a title fragment is resolved first.
-    const target = number === null ? { clause: 'q.id = ?', value: (await this.resolveQuest(userId, ref)).id } : { clause: 'q.number = ?', value: number };
+    const target = await this.questTarget(userId, ref);
     const at = now.toISOString();
     const ratings = { difficulty: input.difficultyRating ?? null, satisfaction: input.satisfaction ?? null };
     return this.em.transactional(async (tx) => {
@@ -424,7 +435,7 @@ export class QuestService {
       if (!completed) {
         // Inside the transaction only `tx` may be used: embedded mode has one connection.
         const [found] = await tx.execute<{ id: string }[]>(`select q.id from quests q where ${target.clause} and q.user_id = ?`, [target.value, userId]);
-        if (!found) throw new NotFoundError(`Quest #${number} not found.`);
+        if (!found) throw new NotFoundError(target.missing);
         throw await this.explainRefusal(tx, userId, found.id, 'COMPLETED', 'complete');
       }
       const { done, total, ...row } = completed;
@@ -436,16 +447,17 @@ export class QuestService {
 
   /** Deletes a quest with its steps, tags, dependencies and analytics (cascades). */
   async deleteQuest(userId: string, ref: string): Promise<{ number: number; title: string }> {
-    const { id } = await this.resolveQuest(userId, ref);
-    return this.em.transactional(async (tx) => {
-      const [deleted] = await tx.execute<{ number: number; title: string }[]>(
-        'delete from quests where id = ? and user_id = ? returning number, title',
-        [id, userId],
-      );
-      if (!deleted) throw new NotFoundError('Quest not found.');
-      await logBehavior(tx, userId, 'quest_deleted', { questId: id, number: deleted.number, title: deleted.title });
-      return deleted;
-    });
+    const target = await this.questTarget(userId, ref);
+    // One statement, so atomic on its own: the delete (steps, tags, dependencies cascade) and its log row.
+    const [deleted] = await this.em.execute<{ id: string; number: number; title: string }[]>(
+      `with d as (delete from quests q where ${target.clause} and q.user_id = ? returning q.id, q.number, q.title),
+            l as (insert into user_behavior_logs (user_id, action_type, action_data)
+                  select ?, 'quest_deleted', jsonb_build_object('questId', d.id, 'number', d.number, 'title', d.title) from d)
+       select id, number, title from d`,
+      [target.value, userId, userId],
+    );
+    if (!deleted) throw new NotFoundError(target.missing);
+    return { number: deleted.number, title: deleted.title };
   }
 
   /**
@@ -517,14 +529,15 @@ export class QuestService {
     now: Date,
     move: { to: QuestStatus; verb: string; action: string; onlyFrom?: QuestStatus },
   ): Promise<QuestDetail> {
-    const { id } = await this.resolveQuest(userId, ref);
-    await this.em.transactional(async (tx) => {
-      const quest = await lockQuest(tx, userId, id);
+    const target = await this.questTarget(userId, ref);
+    const id = await this.em.transactional(async (tx) => {
+      const quest = await lockQuest(tx, userId, target);
       if (move.onlyFrom && quest.status !== move.onlyFrom) {
         throw new ConflictError(`${questLabel(quest)} isn't ${statusLabel(move.onlyFrom)} (it is ${statusLabel(quest.status)}).`);
       }
       const status = await this.moveStatus(tx, userId, quest, move.to, now, `${move.verb} ${questLabel(quest)}`);
-      await logBehavior(tx, userId, move.action, { questId: id, number: quest.number, from: quest.status, to: status });
+      await logBehavior(tx, userId, move.action, { questId: quest.id, number: quest.number, from: quest.status, to: status });
+      return quest.id;
     });
     return this.getDetail(userId, id);
   }
@@ -534,7 +547,7 @@ export class QuestService {
     if (!canMove(quest.status, to)) throw new ConflictError(`Can't ${attempt}: ${refusalReason(quest.status, to)}.`);
     const target = quest.status === 'ARCHIVED' && to === 'ACTIVE' ? unarchivedStatus(quest.completedAt) : to;
     if (target === 'IN_PROGRESS') {
-      const blockers = await this.unfinishedPrerequisites(quest.id, ['sequential'], tx);
+      const blockers = await this.sequentialBlockers(tx, quest.id);
       if (blockers.length) throw new ConflictError(blockedMessage(attempt, blockers));
     }
     await tx.execute(
@@ -550,7 +563,7 @@ export class QuestService {
     if (!quest) return new NotFoundError('Quest not found.');
     const attempt = `${verb} ${questLabel(quest)}`;
     if (!canMove(quest.status, to)) return new ConflictError(`Can't ${attempt}: ${refusalReason(quest.status, to)}.`);
-    const blockers = await this.unfinishedPrerequisites(id, ['sequential'], tx);
+    const blockers = await this.sequentialBlockers(tx, id);
     if (blockers.length) return new ConflictError(blockedMessage(attempt, blockers));
     return new ConflictError(`${questLabel(quest)} changed while completing it: please try again.`);
   }
@@ -565,9 +578,9 @@ export class QuestService {
       );
     }
     return this.em.execute(
-      `select number, title, status from quests
-       where user_id = ? and (? = '' or title ilike ? escape '\\')
-       order by (status in ('COMPLETED', 'ARCHIVED')) asc, ${PRIORITY_ORDER.replace(/q\./g, '')} desc, number desc limit ?`,
+      `select q.number, q.title, q.status from quests q
+       where q.user_id = ? and (? = '' or q.title ilike ? escape '\\')
+       order by (q.status in ('COMPLETED', 'ARCHIVED')) asc, ${PRIORITY_ORDER} desc, q.number desc limit ?`,
       [userId, text, `%${escapeLike(text)}%`, limit],
     );
   }
@@ -589,9 +602,9 @@ function blockedMessage(attempt: string, blockers: Array<{ number: number; title
   return `Can't ${attempt} yet: it waits on ${names}. Finish ${blockers.length === 1 ? 'that' : 'those'} first.`;
 }
 
-async function lockQuest(em: EntityManager, userId: string, id: string): Promise<QuestRow> {
-  const [quest] = await em.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where q.id = ? and q.user_id = ? for update`, [id, userId]);
-  if (!quest) throw new NotFoundError('Quest not found.');
+async function lockQuest(em: EntityManager, userId: string, target: QuestTarget): Promise<QuestRow> {
+  const [quest] = await em.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where ${target.clause} and q.user_id = ? for update`, [target.value, userId]);
+  if (!quest) throw new NotFoundError(target.missing);
   return withDates(quest);
 }
 
@@ -668,4 +681,3 @@ export async function attachTags(em: EntityManager, userId: string, questId: str
   return tags.map((t) => t.name);
 }
 
-export { PRIORITY_RANK };

@@ -5,7 +5,6 @@ import { escapeMarkdown as md } from '../../core/markdown.js';
 import { behaviorLogInsert, executeBatch, executeBatchAll, type Statement } from '../analytics/behavior-log.service.js';
 import type { QuestRow, QuestService } from '../quest/quest.service.js';
 import { stepsDoneStatement } from '../progression/user-stats.js';
-import { parseQuestNumber } from '../quest/quest.rules.js';
 import { checkPosition, isDense, moveInOrder, resolveStep, type StepRow } from './step.rules.js';
 
 /** A quest with its ordered checklist: what every step reply shows. */
@@ -122,23 +121,21 @@ export class StepService {
    * The reply shows what the transaction wrote, so nothing is read back.
    */
   private async change(userId: string, questRef: string, apply: (tx: EntityManager, quest: StepView) => Promise<Applied>): Promise<StepChange> {
-    const number = parseQuestNumber(questRef);
-    // A number names the row to lock directly; a title fragment is resolved first.
-    const id = number === null ? (await this.quests.resolveQuest(userId, questRef)).id : null;
+    const target = await this.quests.questTarget(userId, questRef);
     return this.em.transactional(async (tx) => {
       // One round trip: lock the quest row, then (a later statement, so a fresh
       // snapshot taken after the lock was granted) read its steps.
       const [rows, stepRows] = await executeBatchAll(tx, [
-        { sql: `select ${VIEW_COLUMNS} from quests where user_id = ? and ${id ? 'id = ?' : 'number = ?'} for update`, params: [userId, id ?? number] },
+        { sql: `select ${VIEW_COLUMNS} from quests q where q.user_id = ? and ${target.clause} for update`, params: [userId, target.value] },
         {
           sql: `select s.id, s.title, s.completed, s.order_index as "orderIndex" from quest_steps s
-                where s.quest_id = (select id from quests where user_id = ? and ${id ? 'id = ?' : 'number = ?'})
+                where s.quest_id = (select q.id from quests q where q.user_id = ? and ${target.clause})
                 order by s.order_index, s.created_at, s.id`,
-          params: [userId, id ?? number],
+          params: [userId, target.value],
         },
       ]);
       const quest = rows?.[0] as Omit<StepView, 'steps'> | undefined;
-      if (!quest) throw new NotFoundError(number === null ? 'Quest not found.' : `Quest #${number} not found.`);
+      if (!quest) throw new NotFoundError(target.missing);
       if (quest.status === 'COMPLETED') throw new ConflictError(`Quest #${quest.number} is completed, so its steps can no longer change.`);
       if (quest.status === 'ARCHIVED') {
         throw new ConflictError(`Quest #${quest.number} is archived, so its steps cannot change: unarchive it first with \`/quest unarchive #${quest.number}\`.`);
