@@ -1,4 +1,5 @@
-import { opt } from '../src/core/options.js';
+import { ValidationError } from '../src/core/errors.js';
+import { opt, OptionValueError } from '../src/core/options.js';
 
 /** Options shared by several commands, so limits and wording agree everywhere. */
 export const questTitle = () => opt.text({ description: 'Quest title', required: true, max: 255 });
@@ -6,8 +7,8 @@ export const questRef = (description = 'Quest number (#12) or title') => opt.que
 export const difficulty = () => opt.choice({ description: 'How hard it is', choices: ['easy', 'medium', 'hard', 'epic'] });
 export const priority = () => opt.choice({ description: 'How urgent it is', choices: ['low', 'medium', 'high', 'urgent'] });
 export const estimate = () => opt.duration({ description: 'Estimated time, e.g. 45m or 1h30m', min: 1, max: 1440 });
-export const tagList = (required = false) =>
-  opt.text({ description: 'Comma-separated tags, e.g. work,urgent', max: 500, required: required as false });
+export const tagList = <R extends boolean = false>(required?: R) =>
+  opt.text({ description: 'Comma-separated tags, e.g. work,urgent', max: 500, required: required as R });
 
 /** Splits `a, b,c` into tag names, each within the seed's 50-character limit. */
 export function splitTags(value: string | undefined, field = 'tags'): string[] {
@@ -22,7 +23,6 @@ export function splitTags(value: string | undefined, field = 'tags'): string[] {
     });
 }
 
-import { ValidationError } from '../src/core/errors.js';
 class TagTooLong extends ValidationError {
   constructor(field: string, tag: string) {
     super(`\`${field}\`: each tag must be at most 50 characters ("${tag.slice(0, 20)}…" has ${tag.length}).`, { field });
@@ -37,7 +37,7 @@ export const color = (description = 'Colour as #RRGGBB, e.g. #FF8800') => {
     parse(raw: unknown): string {
       const value = String(raw).trim();
       const match = /^#?([0-9a-f]{6})$/i.exec(value);
-      if (!match) throw new ValidationError(`\`color\` must be a colour in the form #RRGGBB, e.g. #FF8800 (got "${value.slice(0, 20)}").`, { field: 'color' });
+      if (!match) throw new OptionValueError(`must be a colour in the form #RRGGBB, e.g. #FF8800 (got "${value.slice(0, 20)}")`);
       return `#${match[1]!.toUpperCase()}`;
     },
   };

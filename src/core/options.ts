@@ -63,7 +63,8 @@ export type ArgsOf<M extends OptionMap> = { [K in RequiredKeys<M>]: Value<M[K]> 
   [K in Exclude<keyof M, RequiredKeys<M>>]?: Value<M[K]>;
 };
 
-class OptionValueError extends Error {}
+/** Thrown by an option's `parse` with what is wrong; `parseOption` names the option and adds the usage. */
+export class OptionValueError extends Error {}
 
 function asString(raw: unknown): string {
   if (typeof raw === 'string') return raw;
