@@ -4,7 +4,7 @@ import type { KvStore } from '../../infra/kv/kv.js';
 import type { ModalSpec, ReplyButton } from '../../core/reply.js';
 
 /** Discord's limit on a component or modal `custom_id`. */
-export const MAX_CUSTOM_ID = 100;
+const MAX_CUSTOM_ID = 100;
 /** Messages live long; a stored action outlives most of them. Every render refreshes it. */
 const STORED_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 const STORED = /^([km]):([A-Za-z0-9_-]{1,64})$/;

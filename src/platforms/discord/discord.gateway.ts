@@ -9,6 +9,7 @@ import {
   type Interaction,
   type RepliableInteraction,
 } from 'discord.js';
+import { InFlight } from '../../core/deadline.js';
 import { handleInteraction, type DiscordResponder, type InteractionDeps } from './discord.interaction.js';
 import { NO_MENTIONS, type DiscordMessage } from './discord.render.js';
 
@@ -35,7 +36,7 @@ const DRAIN_MS = 10_000;
  */
 export async function startGateway({ token, apiUrl, deps }: GatewayOptions): Promise<DiscordGateway> {
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: apiUrl }, allowedMentions: NO_MENTIONS });
-  const inflight = new Set<Promise<void>>();
+  const inflight = new InFlight();
   // discord.js emits the raw dispatch and then, synchronously, interactionCreate for the same packet.
   let latest: APIInteraction | undefined;
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (data: APIInteraction) => {
@@ -48,8 +49,7 @@ export async function startGateway({ token, apiUrl, deps }: GatewayOptions): Pro
     const work = handleInteraction(deps, payload, new GatewayResponder(interaction)).catch((error: unknown) => {
       deps.logger.error({ err: error, interaction: interaction.id }, 'discord interaction failed');
     });
-    inflight.add(work);
-    void work.finally(() => inflight.delete(work));
+    void inflight.track(work);
   });
   client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shard) => deps.logger.warn({ code: event.code, shard }, 'discord gateway disconnected'));
@@ -66,9 +66,7 @@ export async function startGateway({ token, apiUrl, deps }: GatewayOptions): Pro
   return {
     client,
     async stop() {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
-      clearTimeout(timer);
+      await inflight.drain(DRAIN_MS);
       await client.destroy();
     },
   };
@@ -83,13 +81,19 @@ class GatewayResponder implements DiscordResponder {
     return this.interaction;
   }
 
+  /** A click, or a modal opened from one: the answer may replace the message it came from. */
+  private get onMessage() {
+    const i = this.repliable;
+    return i.isMessageComponent() || (i.isModalSubmit() && i.isFromMessage()) ? i : undefined;
+  }
+
   async reply(message: DiscordMessage): Promise<void> {
     await this.repliable.reply({ ...options(message), flags: message.body.flags });
   }
 
   async update(message: DiscordMessage): Promise<void> {
-    const i = this.repliable;
-    if (i.isMessageComponent() || (i.isModalSubmit() && i.isFromMessage())) await i.update(options(message));
+    const i = this.onMessage;
+    if (i) await i.update(options(message));
     else await this.reply(message);
   }
 
@@ -98,9 +102,9 @@ class GatewayResponder implements DiscordResponder {
   }
 
   async deferUpdate(): Promise<void> {
-    const i = this.repliable;
-    if (i.isMessageComponent() || (i.isModalSubmit() && i.isFromMessage())) await i.deferUpdate();
-    else await i.deferReply();
+    const i = this.onMessage;
+    if (i) await i.deferUpdate();
+    else await this.repliable.deferReply();
   }
 
   async editReply(message: DiscordMessage): Promise<void> {

@@ -9,13 +9,14 @@ import {
   type APIInteractionResponse,
   type REST,
 } from 'discord.js';
+import { InFlight } from '../../core/deadline.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import { json, readBody, type HttpServer } from '../../infra/http/server.js';
 import { verifyDiscordSignature } from './discord-signature.js';
 import { handleInteraction, type DiscordResponder, type InteractionDeps } from './discord.interaction.js';
 import { restMessage, type DiscordMessage } from './discord.render.js';
 
-export const INTERACTIONS_PATH = '/discord/interactions';
+const INTERACTIONS_PATH = '/discord/interactions';
 /** Signed requests older (or further ahead) than this are refused: a captured request cannot be replayed later. */
 const MAX_SKEW_S = 5 * 60;
 /** Longer than the signature window, so every replay that passes the signature check is still remembered. */
@@ -42,7 +43,7 @@ export interface HttpInteractionsOptions {
 export function mountHttpInteractions(options: HttpInteractionsOptions): { stop(): Promise<void> } {
   const { publicKey, applicationId, rest, kv, deps } = options;
   const now = options.now ?? Date.now;
-  const inflight = new Set<Promise<void>>();
+  const inflight = new InFlight();
   let stopped = false;
 
   options.http.route('POST', INTERACTIONS_PATH, async (req, res) => {
@@ -67,8 +68,7 @@ export function mountHttpInteractions(options: HttpInteractionsOptions): { stop(
     const work = handleInteraction(deps, payload, responder)
       .catch((error: unknown) => deps.logger.error({ err: error, interaction: payload.id }, 'discord interaction failed'))
       .finally(() => responder.abandon());
-    inflight.add(work);
-    void work.finally(() => inflight.delete(work));
+    void inflight.track(work);
     const initial = await responder.initial;
     if (!initial) return json(res, 500, { error: 'the interaction was not answered' });
     // 'close' also covers a caller that went away: later edits then fail and are logged, not stuck.
@@ -80,9 +80,7 @@ export function mountHttpInteractions(options: HttpInteractionsOptions): { stop(
   return {
     async stop() {
       stopped = true;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
-      clearTimeout(timer);
+      await inflight.drain(DRAIN_MS);
     },
   };
 }

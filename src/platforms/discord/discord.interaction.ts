@@ -1,4 +1,5 @@
 import { InteractionType, type APIApplicationCommandOptionChoice, type APIInteraction, type APIModalInteractionResponseCallbackData } from 'discord.js';
+import { settleWithin } from '../../core/deadline.js';
 import type { Dispatcher } from '../../core/dispatch.js';
 import type { Invocation } from '../../core/invocation.js';
 import type { Reply } from '../../core/reply.js';
@@ -119,9 +120,5 @@ async function run(deps: InteractionDeps, invocation: Invocation, update: boolea
 
 /** The promise's value, or `fallback` if it is not settled by `deadline` (a `performance.now()` time). */
 function withDeadline<T>(promise: Promise<T>, deadline: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), Math.max(0, deadline - performance.now()));
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  return settleWithin(promise, deadline - performance.now(), fallback);
 }

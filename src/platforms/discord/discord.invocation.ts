@@ -47,7 +47,7 @@ interface RawInteraction {
 }
 
 /** The Discord user is the identity (ids are global, so the scope is empty). */
-export function discordIdentity(payload: APIInteraction): Identity {
+function discordIdentity(payload: APIInteraction): Identity {
   const raw = payload as unknown as RawInteraction;
   const user = raw.member?.user ?? raw.user;
   if (!user) throw new Error('interaction without a user');
@@ -55,7 +55,7 @@ export function discordIdentity(payload: APIInteraction): Identity {
 }
 
 /** The guild is the space; direct messages have none. */
-export function discordSpace(payload: APIInteraction): SpaceRef | undefined {
+function discordSpace(payload: APIInteraction): SpaceRef | undefined {
   const guildId = (payload as unknown as RawInteraction).guild_id;
   return guildId ? { platform: 'discord', externalId: guildId } : undefined;
 }

@@ -11,6 +11,7 @@ import type {
   ViewSubmitAction,
   webApi,
 } from '@slack/bolt';
+import { InFlight, settleWithin } from '../../core/deadline.js';
 import type { Dispatcher } from '../../core/dispatch.js';
 import { AppError } from '../../core/errors.js';
 import { splitCommandLine, type Identity, type Invocation } from '../../core/invocation.js';
@@ -18,6 +19,7 @@ import type { DeliveryResult } from '../../core/notifier.js';
 import type { Reply } from '../../core/reply.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
+import { truncate } from '../../modules/shared/text.js';
 import { postToResponseUrl, prepareMessage, storePending, uploadImages, type ResponseMessage } from './slack.messages.js';
 import {
   BUTTON_PREFIX,
@@ -29,7 +31,6 @@ import {
   ownerOfBlock,
   readStoredValue,
   toPlain,
-  truncate,
   type ModalMetadata,
 } from './slack.render.js';
 
@@ -84,7 +85,7 @@ const TIMEOUT = Symbol('timeout');
  */
 export class SlackAdapter {
   private readonly profiles: SlackProfiles;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private readonly budgetMs: number;
 
   constructor(private readonly deps: SlackAdapterDeps) {
@@ -95,10 +96,10 @@ export class SlackAdapter {
   register(bolt: BoltApp): void {
     bolt.use((args) => this.dedupeEvents(args));
     // One listener for every slash command: whatever `commands/index.ts` holds at dispatch time is served.
-    bolt.command(/^\/.+/, (args) => this.track(this.onCommand(args)));
-    bolt.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${BUTTON_PREFIX}`) }, (args) => this.track(this.onButton(args)));
-    bolt.view<ViewSubmitAction>({ callback_id: MODAL_CALLBACK, type: 'view_submission' }, (args) => this.track(this.onModalSubmit(args)));
-    bolt.event('app_home_opened', (args) => this.track(this.onHomeOpened(args)));
+    bolt.command(/^\/.+/, (args) => this.inFlight.track(this.onCommand(args)));
+    bolt.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${BUTTON_PREFIX}`) }, (args) => this.inFlight.track(this.onButton(args)));
+    bolt.view<ViewSubmitAction>({ callback_id: MODAL_CALLBACK, type: 'view_submission' }, (args) => this.inFlight.track(this.onModalSubmit(args)));
+    bolt.event('app_home_opened', (args) => this.inFlight.track(this.onHomeOpened(args)));
     bolt.event('app_uninstalled', async ({ body }) => this.deps.uninstall?.({ teamId: body.team_id, enterpriseId: body.enterprise_id }));
     bolt.event('tokens_revoked', async ({ event, body }) => {
       if (event.tokens.bot?.length) await this.deps.uninstall?.({ teamId: body.team_id, enterpriseId: body.enterprise_id });
@@ -110,12 +111,7 @@ export class SlackAdapter {
 
   /** Waits (bounded) for replies still being delivered. */
   async drain(timeoutMs = 5000): Promise<void> {
-    await within(Promise.allSettled([...this.inFlight]), timeoutMs);
-  }
-
-  private track(work: Promise<void>): Promise<void> {
-    this.inFlight.add(work);
-    return work.finally(() => this.inFlight.delete(work));
+    await this.inFlight.drain(timeoutMs);
   }
 
   /** Slack retries events it thinks were lost; the first delivery of an `event_id` wins. */
@@ -321,7 +317,7 @@ export class SlackAdapter {
    */
   private async dispatchWithinBudget(base: Invocation, client: webApi.WebClient): Promise<{ work: Promise<Reply>; ready: Reply | typeof TIMEOUT }> {
     const work = this.withProfile(base, client).then((invocation) => this.deps.dispatcher.dispatch(invocation));
-    return { work, ready: this.deps.dispatcher.describe(base).slow ? TIMEOUT : await within(work, this.budgetMs) };
+    return { work, ready: this.deps.dispatcher.describe(base).slow ? TIMEOUT : await settleWithin(work, this.budgetMs, TIMEOUT) };
   }
 
   /** Adds what Slack knows about the user: display name, and the time zone applied on first contact. */
@@ -381,7 +377,7 @@ class SlackProfiles {
     }
     // A slow Slack must not eat the command's 3 seconds: go on without the hints, and
     // let this user's next commands skip the wait until the lookup finishes.
-    const profile = await within(pending, PROFILE_WAIT_MS);
+    const profile = await settleWithin(pending, PROFILE_WAIT_MS, TIMEOUT);
     if (profile !== TIMEOUT) return profile;
     const current = this.entries.get(key);
     if (!current || current.expires <= Date.now()) this.remember(key, {}, PROFILE_FAILURE_TTL_MS);
@@ -405,17 +401,5 @@ class SlackProfiles {
   private remember(key: string, profile: SlackProfile, ttlMs: number): void {
     if (this.entries.size >= PROFILE_LIMIT) this.entries.clear();
     this.entries.set(key, { profile, expires: Date.now() + ttlMs });
-  }
-}
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMEOUT), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

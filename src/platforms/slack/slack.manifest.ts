@@ -13,10 +13,10 @@ type Settings = NonNullable<SlackManifest['settings']>;
 type BotScopes = NonNullable<NonNullable<NonNullable<SlackManifest['oauth_config']>['scopes']>['bot']>;
 
 export const BOT_SCOPES: BotScopes = ['commands', 'chat:write', 'im:write', 'users:read', 'files:write'];
-export const BOT_EVENTS: NonNullable<NonNullable<Settings['event_subscriptions']>['bot_events']> = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'];
+const BOT_EVENTS: NonNullable<NonNullable<Settings['event_subscriptions']>['bot_events']> = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'];
 
 /** What a user sees under the command name while typing it. */
-export function usageHint(command: CommandSpec): string {
+function usageHint(command: CommandSpec): string {
   const hint = command.subcommands
     ? `${Object.keys(command.subcommands).join(' | ')} … (/questlog help ${command.name})`
     : usageLine(command).replace(/^\/\S+\s*/, '');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { types } from '@slack/bolt';
 import { quoteArg } from '../../core/grammar.js';
 import { progressBar, type ModalSpec, type Reply, type ReplyButton } from '../../core/reply.js';
+import { truncate } from '../../modules/shared/text.js';
 
 /**
  * Reply -> Block Kit. Reply text is Discord-flavoured markdown with user text
@@ -93,10 +94,6 @@ export function toPlain(markdown: string): string {
 
 function escapeEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Splits long mrkdwn at line breaks into chunks Slack accepts. */
