@@ -10,12 +10,15 @@ import type { KvStore } from './infra/kv/kv.js';
 import type { Logger } from './infra/logger.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
 import { UserDirectory } from './modules/user/user.service.js';
+import { createServices, type AppServices, type ServiceDeps } from './modules/services.js';
 
 export interface App {
   config: Readonly<Config>;
   db: Database;
   kv: KvStore;
   dispatcher: Dispatcher;
+  /** Request-scoped services outside a command (App Home, jobs), sharing the dispatcher's caches. */
+  services(): AppServices;
   http: HttpServer;
   metrics: Metrics;
   logger: Logger;
@@ -33,12 +36,11 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
   const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
   const registry = new CommandRegistry(commands);
+  const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory() };
   const dispatcher = new Dispatcher({
     orm: db.orm,
     registry,
-    logger,
-    kv,
-    directory: new UserDirectory(),
+    ...serviceDeps,
     clock: options.clock,
     observe: (command, platform, outcome, seconds) => {
       metrics.commands.inc({ command, platform, outcome });
@@ -58,6 +60,7 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
     db,
     kv,
     dispatcher,
+    services: () => createServices(serviceDeps, db.orm.em.fork()),
     http,
     metrics,
     logger,

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../infra/logger.js';
 import { createServices, type ServiceDeps } from '../modules/services.js';
 import { suggestNames } from '../modules/shared/names.js';
+import { truncate } from '../modules/shared/text.js';
 import type { CommandContext } from './context.js';
 import { AppError } from './errors.js';
 import type { Invocation } from './invocation.js';
@@ -140,8 +141,4 @@ export class Dispatcher {
       text: `Sorry, something went wrong on our side. If it keeps happening, mention reference \`${correlationId}\`.`,
     };
   }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

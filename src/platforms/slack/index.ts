@@ -4,8 +4,7 @@ import { App as BoltApp, HTTPReceiver, SocketModeReceiver, webApi } from '@slack
 import type { App } from '../../app.js';
 import { json } from '../../infra/http/server.js';
 import { SlackInstallationService } from '../../modules/slack-install/slack-installation.service.js';
-import { createServices } from '../../modules/services.js';
-import { markIdentityUnreachable, UserDirectory } from '../../modules/user/user.service.js';
+import { markIdentityUnreachable } from '../../modules/user/user.service.js';
 import { SlackAdapter } from './slack.adapter.js';
 import { openQuestCards } from './slack.home.js';
 import { CachedInstallationStore, installationAuthorizer, singleWorkspaceAuthorizer, type SlackAuthorizer } from './slack.installs.js';
@@ -38,8 +37,7 @@ export function createSlack(app: App, options: SlackOptions = {}): Slack {
   const config = app.config.slack;
   const logger = boltLogger(app.logger);
   const clientOptions: webApi.WebClientOptions = { slackApiUrl: config.apiUrl, logger, ...options.clientOptions };
-  const directory = new UserDirectory();
-  const services = () => createServices({ kv: app.kv, logger: app.logger, directory }, app.db.orm.em.fork());
+  const services = () => app.services();
 
   const oauth = config.clientId && config.clientSecret && config.stateSecret ? { clientId: config.clientId, clientSecret: config.clientSecret, stateSecret: config.stateSecret } : undefined;
   const store = oauth ? new CachedInstallationStore(() => new SlackInstallationService(app.db.orm.em.fork())) : undefined;
