@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import type { Reply } from '../../core/reply.js';
+import { rarityLabel } from '../progression/progression.presenter.js';
 import type { AchievementListing } from './achievement.service.js';
-
-const RARITY_ICON = { common: '⚪', rare: '🔵', epic: '🟣', legendary: '🟠' } as const;
 
 function season(listing: AchievementListing): string {
   const { seasonStart, seasonEnd } = listing.achievement;
@@ -14,7 +13,7 @@ function season(listing: AchievementListing): string {
 
 function line(listing: AchievementListing): string {
   const { achievement } = listing;
-  const rarity = `${RARITY_ICON[achievement.rarity]} ${achievement.rarity}`;
+  const rarity = rarityLabel(achievement.rarity);
   if (listing.unlockedAt) {
     return `✅ ${achievement.icon ?? '🏅'} **${md(achievement.name)}**: ${md(achievement.description)} · ${rarity} · ${listing.unlockedAt.toISOString().slice(0, 10)}`;
   }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migration20261124000042_achievement_catalog } from '../../../migrations/Migration20261124000042_achievement_catalog.js';
 import { startTestApp, type TestApp } from '../../testing/test-app.js';
-import { bumpStepsDone } from '../progression/user-stats.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { stepsDoneStatement } from '../progression/user-stats.js';
 import { criteriaSchema } from './achievement.rules.js';
+import { loadCatalog } from './achievement.service.js';
 
 let app: TestApp;
 let now = new Date('2026-11-10T12:00:00Z');
@@ -36,6 +38,11 @@ async function completeAt(user: string, iso: string, options = 'difficulty:easy'
   if (done.tone !== 'success') throw new Error(done.text);
 }
 
+async function bumpStepsDone(em: EntityManager, userId: string, delta: number): Promise<void> {
+  const { sql, params } = stepsDoneStatement(userId, delta);
+  await em.execute(sql, params);
+}
+
 const unlocked = (user: string) =>
   app
     .sql<{ code: string }>(
@@ -54,6 +61,12 @@ describe('the achievement catalog', () => {
     const seasonal = rows.filter((r) => r.is_seasonal);
     expect(seasonal.length).toBeGreaterThanOrEqual(2);
     for (const row of seasonal) expect([row.seasonal_start_date, row.seasonal_end_date]).not.toContain(null);
+  });
+
+  it('is read once per process and shared by every fork', async () => {
+    const first = loadCatalog(app.db.orm.em.fork());
+    expect(loadCatalog(app.db.orm.em.fork())).toBe(first);
+    expect((await first).length).toBe((await catalog()).length);
   });
 
   it('stores unlock criteria every row of which the rule language accepts', async () => {
@@ -106,7 +119,7 @@ describe('/achievements', () => {
     expect(await unlocked('noel')).toContain('winter_solstice');
   });
 
-  it('counts steps from bumpStepsDone towards step achievements', async () => {
+  it('counts steps from stepsDoneStatement towards step achievements', async () => {
     await completeAt('stu', '2026-11-10T12:00:00Z');
     const [user] = await app.sql<{ id: string }>("select user_id as id from user_identities where platform_user_id = 'stu'");
     await app.db.orm.em.fork().transactional(async (tx) => {

@@ -156,7 +156,7 @@ export interface AchievementListing {
 }
 
 /** Every catalog entry with the user's unlock or live progress, unlocked first (newest first). */
-export async function listAchievements(em: EntityManager, userId: string, stats: AchievementStats, day: string): Promise<AchievementListing[]> {
+async function listAchievements(em: EntityManager, userId: string, stats: AchievementStats, day: string): Promise<AchievementListing[]> {
   const catalog = await loadCatalog(em);
   const rows = await em.execute<{ achievementId: string; unlockedAt: Date }[]>(
     'select achievement_id as "achievementId", unlocked_at as "unlockedAt" from user_achievements where user_id = ? and unlocked_at is not null',

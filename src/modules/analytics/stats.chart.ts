@@ -1,3 +1,4 @@
+import { truncate } from '../shared/text.js';
 import type { StatsView } from './stats.service.js';
 
 const WIDTH = 1100;
@@ -57,7 +58,7 @@ export async function renderStatsChart(view: StatsView): Promise<Buffer> {
   const categoryChart = new Chart(categoryCanvas.getContext('2d') as unknown as CanvasRenderingContext2D, {
     type: 'bar',
     data: {
-      labels: categories.map((c) => (c.name.length > 18 ? `${c.name.slice(0, 17)}…` : c.name)),
+      labels: categories.map((c) => truncate(c.name, 18)),
       datasets: [{ label: 'Quests', data: categories.map((c) => c.count), backgroundColor: categories.map((_, i) => PALETTE[i % PALETTE.length]!), borderRadius: 3 }],
     },
     options: {

@@ -1,5 +1,6 @@
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import type { Reply } from '../../core/reply.js';
+import { formatNumber } from '../progression/progression.presenter.js';
 import type { StatsView } from './stats.service.js';
 
 export function statsReply(view: StatsView, chart: Buffer): Reply {
@@ -10,7 +11,7 @@ export function statsReply(view: StatsView, chart: Buffer): Reply {
     text: view.completions || view.xp ? undefined : 'Nothing yet in the last 30 days: complete a quest and this chart starts filling up.',
     tone: 'info',
     fields: [
-      { name: 'XP earned', value: view.xp.toLocaleString('en-US'), inline: true },
+      { name: 'XP earned', value: formatNumber(view.xp), inline: true },
       { name: 'Quests done', value: String(view.completions), inline: true },
       { name: 'Active days', value: `${active}/${view.days.length}`, inline: true },
       ...(view.bestDay ? [{ name: 'Best day', value: `${view.bestDay.day}: ${view.bestDay.xp} XP`, inline: true }] : []),

@@ -1,5 +1,6 @@
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import type { Reply, ReplyButton } from '../../core/reply.js';
+import { formatNumber } from '../progression/progression.presenter.js';
 import { truncate } from '../shared/text.js';
 import { LEADERBOARD_PERIODS, type LeaderboardEntry, type LeaderboardPage, type LeaderboardPeriod } from './leaderboard.service.js';
 
@@ -13,7 +14,7 @@ const HEADING: Record<LeaderboardPeriod, (label: string) => string> = {
 function row(entry: LeaderboardEntry, me: string | undefined): string {
   const place = MEDAL[entry.rank - 1] ?? `**${entry.rank}.**`;
   const name = md(truncate(entry.name, 40));
-  return `${place} ${entry.userId === me ? `**${name}** (you)` : name}: ${entry.score.toLocaleString('en-US')} XP`;
+  return `${place} ${entry.userId === me ? `**${name}** (you)` : name}: ${formatNumber(entry.score)} XP`;
 }
 
 export function leaderboardReply(page: LeaderboardPage): Reply {

@@ -7,12 +7,13 @@ import type { StreakOutcome, StreakOverview } from '../streak/streak.service.js'
 import { levelProgress, xpForLevel } from './progression.rules.js';
 import type { ProfileView, UndoResult } from './progression.service.js';
 
-export const RARITY_TONE: Record<Rarity, Tone> = { common: 'neutral', rare: 'info', epic: 'hard', legendary: 'epic' };
+const RARITY_TONE: Record<Rarity, Tone> = { common: 'neutral', rare: 'info', epic: 'hard', legendary: 'epic' };
 const RARITY_ICON: Record<Rarity, string> = { common: '⚪', rare: '🔵', epic: '🟣', legendary: '🟠' };
 
 const UNIT: Record<StreakType, [string, string]> = { daily: ['day', 'days'], weekly: ['week', 'weeks'], monthly: ['month', 'months'] };
 const STREAK_NAME: Record<StreakType, string> = { daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly' };
 
+/** `12,345`. */
 export function formatNumber(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -26,7 +27,8 @@ function streakLength(n: number, type: StreakType): string {
   return `${n}-${UNIT[type][0]}`;
 }
 
-function rarityLabel(rarity: Rarity): string {
+/** `🔵 rare`. */
+export function rarityLabel(rarity: Rarity): string {
   return `${RARITY_ICON[rarity]} ${rarity}`;
 }
 

@@ -196,6 +196,25 @@ describe('/quest undo', () => {
     expect(row!.status).toBe('IN_PROGRESS');
   });
 
+  it('undoes a completion that restarted a broken streak: the new row goes, the ended one is active again', async () => {
+    at('2026-10-05T09:00:00Z');
+    await completeNew('rosa', 'difficulty:easy');
+    at('2026-10-06T09:00:00Z');
+    await completeNew('rosa', 'difficulty:easy');
+    const before = await streaks('rosa');
+    // Three days missed, no freeze: the daily streak breaks and restarts.
+    at('2026-10-10T09:00:00Z');
+    const n = await create('rosa', 'difficulty:easy');
+    await app.run(`/quest complete #${n}`, 'rosa');
+    const daily = (await streaks('rosa')).filter((s) => s.type === 'daily');
+    expect(daily.map((s) => [s.count, s.active])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
+    await app.run(`/quest undo #${n}`, 'rosa');
+    expect(await streaks('rosa')).toEqual(before);
+  });
+
   it('keeps the streak when another completion still counts for that day', async () => {
     at('2026-09-20T09:00:00Z');
     await completeNew('dina', 'difficulty:easy');
@@ -298,3 +317,16 @@ describe.skipIf(!process.env.DATABASE_URL)('concurrency on PostgreSQL', () => {
 if (!process.env.DATABASE_URL) {
   console.info('progression.service.test: concurrency tests skipped (they need real PostgreSQL: set DATABASE_URL)');
 }
+
+describe('/profile', () => {
+  it('shows level, XP, completions and the unlocked share of the catalog', async () => {
+    at('2026-11-10T12:00:00Z');
+    await completeNew('pro');
+    const reply = await app.run('/profile', 'pro');
+    const [{ total }] = (await app.sql<{ total: number }>('select count(*)::int as total from achievements')) as [{ total: number }];
+    expect(reply.fields?.find((f) => f.name === 'Total XP')?.value).toBe('75');
+    expect(reply.fields?.find((f) => f.name === 'Quests done')?.value).toBe('1');
+    expect(reply.fields?.find((f) => f.name.startsWith('Achievements'))).toMatchObject({ name: `Achievements (1/${total})` });
+    expect(reply.fields?.find((f) => f.name.startsWith('Achievements'))?.value).toContain('First Steps');
+  });
+});

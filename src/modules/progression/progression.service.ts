@@ -29,10 +29,10 @@ import { afterCommit } from './after-commit.js';
 import { completionXp, levelForXp, streakBonusPercent } from './progression.rules.js';
 import { achievementNotice, completionLines, levelUpNotice } from './progression.presenter.js';
 import { alongside, type SqlStatement } from './sql.js';
-import { completionCountStatement, countCompletion, countedCompletion, countersBeforeStatements, loadCounters, type UserCounters } from './user-stats.js';
+import { completionCountStatement, countedCompletion, countersBeforeStatements, loadCounters, type UserCounters } from './user-stats.js';
 
 /** Completions can be undone for this long. */
-export const UNDO_WINDOW_MS = 24 * 60 * 60_000;
+const UNDO_WINDOW_MS = 24 * 60 * 60_000;
 
 /** What a completion's ledger row keeps, so undo can reverse it exactly. */
 export interface CompletionDetails {
@@ -286,12 +286,10 @@ export class ProgressionService implements CompletionHook {
         [userId, found.id],
       );
       const amount = event?.amount ?? 0;
-      let steppedBack: StreakType[] = [];
-      if (event) {
-        steppedBack = (await undoStreaks(tx, userId, event.details.streaks ?? {}, state.freezes)).steppedBack;
-        const { difficulty, categoryId, minute } = event.details;
-        if (difficulty && minute !== undefined) await countCompletion(tx, userId, { difficulty, categoryId: categoryId ?? null, minute }, -1);
-      }
+      const steppedBack = event ? (await undoStreaks(tx, userId, event.details.streaks ?? {}, state.freezes)).steppedBack : [];
+      // The counters' upsert rides along with the XP statement, like the completion's.
+      const { difficulty, categoryId, minute } = event?.details ?? {};
+      const uncount = difficulty && minute !== undefined ? [completionCountStatement(userId, { difficulty, categoryId: categoryId ?? null, minute }, -1)] : [];
       const user = await commitXp(tx, {
         userId,
         questId: found.id,
@@ -304,6 +302,7 @@ export class ProgressionService implements CompletionHook {
             sql: 'delete from quest_analytics where id = (select id from quest_analytics where quest_id = ? and user_id = ? order by created_at desc limit 1)',
             params: [found.id, userId],
           },
+          ...uncount,
         ],
       });
       this.publishAfterCommit(tx, {
@@ -318,15 +317,16 @@ export class ProgressionService implements CompletionHook {
   }
 
   async profile(userId: string, displayName: string, now: Date): Promise<ProfileView> {
-    const [[user], counters, streaks, [achievements], latest] = await Promise.all([
-      this.em.execute<{ xp: number; level: number }[]>('select experience_points as xp, level from users where id = ?', [userId]),
-      loadCounters(this.em, userId),
-      streakOverview(this.em, userId, now),
-      this.em.execute<{ unlocked: number; total: number }[]>(
-        `select (select count(*)::int from user_achievements where user_id = ? and unlocked_at is not null) as unlocked,
-           (select count(*)::int from achievements) as total`,
+    const [[user], counters, streaks, catalog, latest] = await Promise.all([
+      this.em.execute<{ xp: number; level: number; unlocked: number }[]>(
+        `select experience_points as xp, level,
+           (select count(*)::int from user_achievements where user_id = u.id and unlocked_at is not null) as unlocked
+         from users u where id = ?`,
         [userId],
       ),
+      loadCounters(this.em, userId),
+      streakOverview(this.em, userId, now),
+      loadCatalog(this.em),
       this.em.execute<ProfileView['latestAchievements']>(
         `select a.name, a.icon, a.rarity, ua.unlocked_at as "unlockedAt" from user_achievements ua join achievements a on a.id = ua.achievement_id
          where ua.user_id = ? and ua.unlocked_at is not null order by ua.unlocked_at desc, a.xp_reward desc limit 3`,
@@ -339,8 +339,9 @@ export class ProgressionService implements CompletionHook {
       level: user?.level ?? 1,
       completions: counters.completions,
       streaks,
-      achievementsUnlocked: achievements?.unlocked ?? 0,
-      achievementsTotal: achievements?.total ?? 0,
+      achievementsUnlocked: user?.unlocked ?? 0,
+      // The cached catalog, as `/achievements` counts it.
+      achievementsTotal: catalog.length,
       latestAchievements: latest,
     };
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Difficulty } from '../columns.js';
-import { alongside, type SqlStatement } from './sql.js';
+import type { SqlStatement } from './sql.js';
 
 /** The `user_stats` counters, with category ids resolved to the user's category names. */
 export interface UserCounters {
@@ -24,8 +24,8 @@ export interface CompletionCount {
 
 const EMPTY: UserCounters = { completions: 0, byDifficulty: {}, byCategory: {}, categoriesUsed: 0, byMinute: {}, stepsDone: 0 };
 
-// Wraps a statement returning a user_stats row so category ids come back as names.
-const WITH_NAMES = (statement: string) => `with s as (${statement})
+// The user's user_stats row, with category ids resolved to names.
+const SELECT_COUNTERS = `with s as (select * from user_stats where user_id = ?)
   select s.completions, s.completions_by_difficulty as "byDifficulty", s.completions_by_minute as "byMinute", s.steps_done as "stepsDone",
     (select coalesce(jsonb_object_agg(c.name, e.value::int), '{}') from jsonb_each_text(s.completions_by_category) e
       join quest_categories c on c.id::text = e.key) as "byCategory",
@@ -42,31 +42,12 @@ export function completionCountStatement(userId: string, count: CompletionCount,
         completions = greatest(0, u.completions + ?::int),
         completions_by_difficulty = jsonb_add_count(u.completions_by_difficulty, ?, ?),
         completions_by_category = jsonb_add_count(u.completions_by_category, ?, ?),
-        completions_by_minute = jsonb_add_count(u.completions_by_minute, ?, ?)
-      returning *`,
+        completions_by_minute = jsonb_add_count(u.completions_by_minute, ?, ?)`,
     params: [
       userId, delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
       delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
     ],
   };
-}
-
-/**
- * Applies `delta` to the user's completion counters in one statement and returns
- * all counters as they now stand. `also` are independent writes to run in the
- * same round trip.
- */
-export async function countCompletion(
-  em: EntityManager,
-  userId: string,
-  count: CompletionCount,
-  delta: 1 | -1,
-  also: SqlStatement[] = [],
-): Promise<UserCounters> {
-  const upsert = completionCountStatement(userId, count, delta);
-  const { sql, params } = alongside(also, { sql: WITH_NAMES(upsert.sql), params: upsert.params });
-  const [row] = await em.execute<UserCounters[]>(sql, params);
-  return normalise(row);
 }
 
 /**
@@ -77,7 +58,7 @@ export async function countCompletion(
  */
 export function countersBeforeStatements(userId: string, categoryId: string | null): SqlStatement[] {
   return [
-    { sql: WITH_NAMES('select * from user_stats where user_id = ?'), params: [userId] },
+    { sql: SELECT_COUNTERS, params: [userId] },
     {
       sql: `select c.name, coalesce((select (s.completions_by_category ->> c.id::text)::int from user_stats s where s.user_id = c.user_id), 0) as prior
             from quest_categories c where c.id = ? and c.user_id = ?`,
@@ -106,20 +87,14 @@ export function countedCompletion(
 
 /** The user's counters (all zero before the first completion or step). */
 export async function loadCounters(em: EntityManager, userId: string): Promise<UserCounters> {
-  const [row] = await em.execute<UserCounters[]>(WITH_NAMES('select * from user_stats where user_id = ?'), [userId]);
+  const [row] = await em.execute<UserCounters[]>(SELECT_COUNTERS, [userId]);
   return row ? normalise(row) : { ...EMPTY };
 }
 
 /**
  * Counts steps ticked off (`delta` 1) or unticked (`delta` -1) towards the
- * `steps_done` achievements. Call it inside the step's transaction.
+ * `steps_done` achievements; run it inside the step's transaction.
  */
-export async function bumpStepsDone(em: EntityManager, userId: string, delta: number): Promise<void> {
-  const { sql, params } = stepsDoneStatement(userId, delta);
-  await em.execute(sql, params);
-}
-
-/** The statement `bumpStepsDone` runs, for batching with the step's own writes. */
 export function stepsDoneStatement(userId: string, delta: number): { sql: string; params: unknown[] } {
   return {
     sql: `insert into user_stats as u (user_id, steps_done) values (?, greatest(0, ?::int))

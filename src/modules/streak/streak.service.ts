@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBatchAll } from '../analytics/behavior-log.service.js';
 import type { SqlStatement } from '../progression/sql.js';
 import { STREAK_TYPES, type StreakType } from '../columns.js';
 import {
@@ -89,13 +90,13 @@ export interface Whereabouts {
   dayStartHour: number;
 }
 
-/** JSON of the active rows, for embedding in a larger select (see `loadGameState`). */
+/** JSON of the active rows, for embedding in a larger select (see `lockGameState`). */
 export const ACTIVE_STREAKS_JSON = (userIdColumn: string) => `(select coalesce(json_agg(json_build_object(
     'id', s.id, 'type', s.streak_type, 'currentCount', s.current_count, 'longestCount', s.longest_count,
     'startDate', s.start_date, 'lastActivityDate', s.last_activity_date, 'isActive', s.is_active, 'metadata', s.metadata)), '[]')
   from streaks s where s.user_id = ${userIdColumn} and s.is_active)`;
 
-export function toState(row: StreakRow, freezes: number): StreakState {
+function toState(row: StreakRow, freezes: number): StreakState {
   return {
     currentCount: row.currentCount,
     longestCount: row.longestCount,
@@ -111,7 +112,7 @@ export function toState(row: StreakRow, freezes: number): StreakState {
  * or with another day start. Unchanged, the stored date already is that zone's
  * count, and skipping the rule saves converting four instants per streak type.
  */
-export function zoneChangeFor(row: StreakRow | undefined, now: Date, where: Whereabouts): ZoneChange | undefined {
+function zoneChangeFor(row: StreakRow | undefined, now: Date, where: Whereabouts): ZoneChange | undefined {
   const zone = row?.metadata.zone;
   if (!zone || (zone.timezone === where.timezone && zone.dayStartHour === where.dayStartHour)) return undefined;
   return {
@@ -243,20 +244,23 @@ export async function recordStreaks(
     if (update.is_active) marks[update.streak_type] = { row: update.id!, count: update.current_count, day: update.last_activity_date };
   }
   const deferred: SqlStatement[] = [];
-  if (updates.length) {
-    if (inserts.length) await run(em, updateRows(userId, updates));
-    else deferred.push(updateRows(userId, updates));
-  }
   if (inserts.length) {
-    const created = await em.execute<{ id: string; type: StreakType; count: number }[]>(
-      `insert into streaks (user_id, streak_type, current_count, longest_count, start_date, last_activity_date, is_active, metadata)
-       select ?, x.streak_type, x.current_count, x.longest_count, x.start_date, x.last_activity_date, x.is_active, x.metadata
-       from jsonb_to_recordset(?::jsonb) as x(streak_type text, current_count int, longest_count int, start_date date,
-         last_activity_date date, is_active boolean, metadata jsonb)
-       returning id, streak_type as type, current_count as count`,
-      [userId, JSON.stringify(inserts)],
-    );
+    // The updates (ending a broken row) go first in the same round trip; the insert's ids are needed at once.
+    const results = await executeBatchAll(em, [
+      ...(updates.length ? [updateRows(userId, updates)] : []),
+      {
+        sql: `insert into streaks (user_id, streak_type, current_count, longest_count, start_date, last_activity_date, is_active, metadata)
+         select ?, x.streak_type, x.current_count, x.longest_count, x.start_date, x.last_activity_date, x.is_active, x.metadata
+         from jsonb_to_recordset(?::jsonb) as x(streak_type text, current_count int, longest_count int, start_date date,
+           last_activity_date date, is_active boolean, metadata jsonb)
+         returning id, streak_type as type, current_count as count`,
+        params: [userId, JSON.stringify(inserts)],
+      },
+    ]);
+    const created = (results.at(-1) ?? []) as Array<{ id: string; type: StreakType; count: number }>;
     for (const row of created) marks[row.type] = { row: row.id, count: row.count, day };
+  } else if (updates.length) {
+    deferred.push(updateRows(userId, updates));
   }
   if (bank !== freezes) deferred.push(setFreezes(userId, bank));
   return { deferred, steps, marks, freezes: bank, freezeEarned, freezeUsed, longest };
@@ -286,10 +290,6 @@ function updateRows(userId: string, updates: RowWrite[]): SqlStatement {
 
 function setFreezes(userId: string, freezes: number): SqlStatement {
   return { sql: 'update user_profiles set streak_freezes = ? where user_id = ?', params: [freezes, userId] };
-}
-
-async function run(em: EntityManager, statement: SqlStatement): Promise<void> {
-  await em.execute(statement.sql, statement.params);
 }
 
 async function bestLengths(em: EntityManager, userId: string, types: StreakType[]): Promise<Partial<Record<StreakType, number>>> {
@@ -351,17 +351,16 @@ export async function undoStreaks(em: EntityManager, userId: string, marks: Stre
       last_activity_date: previous.lastActivityDate,
     });
   }
-  if (deletes.length) {
-    await em.execute('delete from streaks where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)', [userId, JSON.stringify(deletes)]);
-  }
-  if (reactivate.length) {
-    await em.execute('update streaks set is_active = true where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)', [
-      userId,
-      JSON.stringify(reactivate),
-    ]);
-  }
-  if (updates.length) await run(em, updateRows(userId, updates));
-  if (bank !== freezes) await run(em, setFreezes(userId, bank));
+  // One round trip, in order: a deleted row makes way for the row it replaced to be active again.
+  const writes: SqlStatement[] = [
+    ...(deletes.length ? [{ sql: 'delete from streaks where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)', params: [userId, JSON.stringify(deletes)] }] : []),
+    ...(reactivate.length
+      ? [{ sql: 'update streaks set is_active = true where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)', params: [userId, JSON.stringify(reactivate)] }]
+      : []),
+    ...(updates.length ? [updateRows(userId, updates)] : []),
+    ...(bank !== freezes ? [setFreezes(userId, bank)] : []),
+  ];
+  if (writes.length) await executeBatchAll(em, writes);
   return { freezes: bank, steppedBack };
 }
 
