@@ -1,4 +1,4 @@
-import { ValidationError } from '../src/core/errors.js';
+import { plain, ValidationError } from '../src/core/errors.js';
 import { opt, OptionValueError } from '../src/core/options.js';
 
 /** Options shared by several commands, so limits and wording agree everywhere. */
@@ -25,7 +25,7 @@ export function splitTags(value: string | undefined, field = 'tags'): string[] {
 
 class TagTooLong extends ValidationError {
   constructor(field: string, tag: string) {
-    super(`\`${field}\`: each tag must be at most 50 characters ("${tag.slice(0, 20)}…" has ${tag.length}).`, { field });
+    super(plain(`\`${field}\`: each tag must be at most 50 characters ("${tag.slice(0, 20)}…" has ${tag.length}).`), { field });
   }
 }
 

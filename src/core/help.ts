@@ -1,4 +1,4 @@
-import { NotFoundError } from './errors.js';
+import { coreMessages, NotFoundError } from './errors.js';
 import type { AnyOption } from './options.js';
 import { optionHelp, usageLine, type CommandRegistry } from './registry.js';
 import type { Reply } from './reply.js';
@@ -25,7 +25,7 @@ export function helpIndex(registry: CommandRegistry): Reply {
 /** `/questlog help quest`: usage lines and every option with its allowed values. */
 export function helpForCommand(registry: CommandRegistry, name: string): Reply {
   const command = registry.get(name.replace(/^\//, ''));
-  if (!command) throw new NotFoundError(`No command \`/${name}\`. See \`/questlog help\` for the list.`);
+  if (!command) throw new NotFoundError(coreMessages.no_help({ command: name }));
   const entries = command.root ? [[undefined, command.root] as const] : Object.entries(command.subcommands!);
   const fields = entries.map(([subName, sub]) => {
     const options = Object.entries(sub.options as Record<string, AnyOption>).map(([n, o]) => `• ${optionHelp(n, o)}`);

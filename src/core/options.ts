@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { coreMessages, ValidationError } from './errors.js';
 
 /**
  * Typed command options. Each kind knows how to turn a raw value (a string from
@@ -198,7 +198,7 @@ export function parseOption(name: string, option: AnyOption, raw: unknown, usage
     return option.parse(raw);
   } catch (error) {
     if (error instanceof OptionValueError) {
-      throw new ValidationError(`\`${name}\` ${error.message}.`, { field: name, usage });
+      throw new ValidationError(coreMessages.option_invalid({ option: name, problem: error.message }), { field: name, usage });
     }
     throw error;
   }

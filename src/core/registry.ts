@@ -1,4 +1,4 @@
-import { UnknownCommandError, ValidationError } from './errors.js';
+import { coreMessages, UnknownCommandError, ValidationError } from './errors.js';
 import { tokenize, type Token } from './grammar.js';
 import { describeOptionType, formatDuration, parseOption, type AnyOption } from './options.js';
 import type { CommandSpec, SubcommandSpec } from './spec.js';
@@ -27,8 +27,9 @@ export class CommandRegistry {
     const command = this.get(commandName);
     if (!command) {
       const guess = closest(commandName, [...this.byName.keys()]);
-      const hint = guess ? ` Did you mean \`/${guess}\`?` : '';
-      throw new UnknownCommandError(`Unknown command \`/${commandName}\`.${hint}`, guess ? this.commandUsage(this.byName.get(guess)!) : undefined);
+      throw new UnknownCommandError(coreMessages.unknown_command({ command: commandName, guess }), {
+        usage: guess ? this.commandUsage(this.byName.get(guess)!) : undefined,
+      });
     }
     if (command.root) return { command, sub: command.root, usage: usageLine(command) };
     const subs = command.subcommands!;
@@ -36,9 +37,9 @@ export class CommandRegistry {
     if (!name || !subs[name]) {
       const guess = name ? closest(name, Object.keys(subs)) : undefined;
       const message = name
-        ? `Unknown subcommand \`/${command.name} ${name}\`.${guess ? ` Did you mean \`/${command.name} ${guess}\`?` : ''}`
-        : `\`/${command.name}\` needs a subcommand: ${Object.keys(subs).join(', ')}.`;
-      throw new UnknownCommandError(message, guess ? usageLine(command, guess) : this.commandUsage(command));
+        ? coreMessages.unknown_subcommand({ command: command.name, sub: name, guess })
+        : coreMessages.needs_subcommand({ command: command.name, subs: Object.keys(subs) });
+      throw new UnknownCommandError(message, { usage: guess ? usageLine(command, guess) : this.commandUsage(command) });
     }
     return { command, subName: name, sub: subs[name]!, usage: usageLine(command, name) };
   }
@@ -63,17 +64,14 @@ export class CommandRegistry {
     for (const name of Object.keys(raw)) {
       if (!(name in options)) {
         const guess = closest(name, Object.keys(options));
-        throw new ValidationError(
-          `\`/${commandPath(resolved)}\` has no option \`${name}\`.${guess ? ` Did you mean \`${guess}\`?` : ''}`,
-          { field: name, usage: resolved.usage },
-        );
+        throw new ValidationError(coreMessages.no_such_option({ command: commandPath(resolved), option: name, guess }), { field: name, usage: resolved.usage });
       }
     }
     for (const [name, option] of Object.entries(options)) {
       const value = raw[name];
       if (value === undefined || value === null || value === '') {
         if (option.required) {
-          throw new ValidationError(`Missing required option \`${name}\` (${option.description}).`, {
+          throw new ValidationError(coreMessages.option_missing({ option: name, description: option.description }), {
             field: name,
             usage: resolved.usage,
           });
@@ -111,7 +109,7 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
   for (const token of tokens) {
     if (token.name) {
       if (token.name in raw) {
-        throw new ValidationError(`Option \`${token.name}\` is given twice.`, { field: token.name, usage: resolved.usage });
+        throw new ValidationError(coreMessages.option_twice({ option: token.name }), { field: token.name, usage: resolved.usage });
       }
       // `word: more text` is plain text; `word:value` names an option, possibly a mistyped one
       if (token.name in resolved.sub.options || token.value !== '') {
@@ -148,7 +146,7 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
   }
   if (i < positional.length) {
     const extra = positional.slice(i).map((t) => t.value).join(' ');
-    throw new ValidationError(`Unexpected \`${extra}\`: quote text with spaces, or name the option (\`name:value\`).`, {
+    throw new ValidationError(coreMessages.unexpected_text({ text: extra }), {
       usage: resolved.usage,
     });
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError, plain } from '../../core/errors.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
 
@@ -118,7 +118,7 @@ export class LeaderboardService {
 
   async show(spaceId: string | null, userId: string, period: LeaderboardPeriod, now: Date, limit = 10): Promise<LeaderboardPage> {
     if (!spaceId) {
-      throw new ValidationError('Leaderboards belong to a server or workspace: run `/leaderboard` there rather than in a direct message.');
+      throw new ValidationError(plain('Leaderboards belong to a server or workspace: run `/leaderboard` there rather than in a direct message.'));
     }
     const window = periodWindow(period, now);
     const cached = await this.fromCache(spaceId, userId, window, limit).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError } from '../../core/errors.js';
+import { ConflictError, plain } from '../../core/errors.js';
 import { behaviorLogInsert, executeBatchAll } from '../analytics/behavior-log.service.js';
 import {
   achievementStats,
@@ -261,12 +261,12 @@ export class ProgressionService implements CompletionHook {
     const found = await new QuestService(this.em, this).resolveQuest(userId, ref);
     const label = `#${found.number}`;
     if (found.status !== 'COMPLETED') {
-      throw new ConflictError(`Quest ${label} is ${statusLabel(found.status)}, not completed, so there is nothing to undo.`);
+      throw new ConflictError(plain(`Quest ${label} is ${statusLabel(found.status)}, not completed, so there is nothing to undo.`));
     }
     const since = new Date(now.getTime() - UNDO_WINDOW_MS);
     if (found.completedAt && new Date(found.completedAt) < since) {
-      throw new ConflictError(
-        `Quest ${label} was completed on ${new Date(found.completedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, more than 24 hours ago; only completions from the last 24 hours can be undone.`,
+      throw new ConflictError(plain(
+        `Quest ${label} was completed on ${new Date(found.completedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, more than 24 hours ago; only completions from the last 24 hours can be undone.`),
       );
     }
     return this.em.transactional(async (tx) => {
@@ -277,7 +277,7 @@ export class ProgressionService implements CompletionHook {
          returning number, title, status`,
         [found.id, userId, since.toISOString()],
       );
-      if (!quest) throw new ConflictError(`Quest ${label} is no longer completed, so there is nothing to undo.`);
+      if (!quest) throw new ConflictError(plain(`Quest ${label} is no longer completed, so there is nothing to undo.`));
       const [event] = await tx.execute<{ id: string; amount: number; details: Partial<CompletionDetails> }[]>(
         `select e.id, e.amount, e.details from experience_events e
          where e.user_id = ? and e.quest_id = ? and e.reason = 'quest'

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError } from '../../core/errors.js';
+import { ConflictError, plain } from '../../core/errors.js';
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import { logBehavior } from '../analytics/behavior-log.service.js';
 import { findOwnedByName } from '../quest/quest.service.js';
@@ -38,7 +38,7 @@ export class ProjectService {
       ]);
       if (!row) {
         const [current] = await tx.execute<{ name: string }[]>('select name from projects where id = ?', [id]);
-        throw new ConflictError(`Project "${md(current!.name)}" is ${archived ? 'already archived' : 'not archived'}.`);
+        throw new ConflictError(plain(`Project "${md(current!.name)}" is ${archived ? 'already archived' : 'not archived'}.`));
       }
       await logBehavior(tx, userId, archived ? 'project_archived' : 'project_unarchived', { id, name: row.name });
     });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError, plain } from '../../core/errors.js';
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import type { DependencyType, Difficulty, Priority, QuestStatus } from '../columns.js';
 import { questXp } from '../progression/progression.rules.js';
@@ -195,7 +195,7 @@ export class QuestService {
       // Nothing was written: say which name is unknown.
       if (category) await findOwnedByName(this.em, 'quest_categories', userId, category, 'category');
       if (project) await findOwnedByName(this.em, 'projects', userId, project, 'project');
-      throw new NotFoundError('Quest could not be created.');
+      throw new NotFoundError(plain('Quest could not be created.'));
     }
     return detailFromRow({ ...row, steps: [], blockers: [] });
   }
@@ -246,7 +246,7 @@ export class QuestService {
       total = Number(count!.n);
     }
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    if (page > pages) throw new ValidationError(`\`page\` must be between 1 and ${pages}.`, { field: 'page' });
+    if (page > pages) throw new ValidationError(plain(`\`page\` must be between 1 and ${pages}.`), { field: 'page' });
     return { quests: rows.map(({ total: _total, rank: _rank, ...quest }) => withDates(quest)), page, pages, total };
   }
 
@@ -255,7 +255,7 @@ export class QuestService {
     const number = parseQuestNumber(ref);
     if (number !== null) {
       const [row] = await this.em.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where q.user_id = ? and q.number = ?`, [userId, number]);
-      if (!row) throw new NotFoundError(`Quest #${number} not found.`);
+      if (!row) throw new NotFoundError(plain(`Quest #${number} not found.`));
       return withDates(row);
     }
     const fragment = ref.trim();
@@ -266,13 +266,13 @@ export class QuestService {
        limit 6`,
       [userId, `%${escapeLike(fragment)}%`, fragment],
     );
-    if (!rows.length) throw new NotFoundError(`No quest matches "${fragment}".`);
+    if (!rows.length) throw new NotFoundError(plain(`No quest matches "${fragment}".`));
     const exact = rows.filter((r) => r.title.toLowerCase() === fragment.toLowerCase());
     if (exact.length === 1 || rows.length === 1) return withDates(exact[0] ?? rows[0]!);
     const open = rows.filter((r) => r.status !== 'COMPLETED' && r.status !== 'ARCHIVED');
     if (open.length === 1 && exact.length === 0) return withDates(open[0]!);
     const shown = rows.slice(0, 5).map((r) => `#${r.number} ${r.title}`);
-    throw new ConflictError(`"${fragment}" matches several quests: ${shown.join('; ')}${rows.length > 5 ? '; …' : ''}. Name one by its number.`);
+    throw new ConflictError(plain(`"${fragment}" matches several quests: ${shown.join('; ')}${rows.length > 5 ? '; …' : ''}. Name one by its number.`));
   }
 
   /**
@@ -287,7 +287,7 @@ export class QuestService {
 
   async getDetail(userId: string, questId: string): Promise<QuestDetail> {
     const quest = await this.findDetail(userId, 'q.id = ?', questId);
-    if (!quest) throw new NotFoundError('Quest not found.');
+    if (!quest) throw new NotFoundError(plain('Quest not found.'));
     return quest;
   }
 
@@ -295,7 +295,7 @@ export class QuestService {
     const number = parseQuestNumber(ref);
     if (number === null) return this.getDetail(userId, (await this.resolveQuest(userId, ref)).id);
     const quest = await this.findDetail(userId, 'q.number = ?', number);
-    if (!quest) throw new NotFoundError(`Quest #${number} not found.`);
+    if (!quest) throw new NotFoundError(plain(`Quest #${number} not found.`));
     return quest;
   }
 
@@ -334,7 +334,7 @@ export class QuestService {
   async editQuest(userId: string, ref: string, input: EditQuestInput, now: Date): Promise<EditResult> {
     const fields = Object.entries(input).filter(([, value]) => value !== undefined);
     if (!fields.length) {
-      throw new ValidationError('Nothing to change: give at least one of `title`, `description`, `difficulty`, `priority`, `estimate`, `category`, `project` or `status`.');
+      throw new ValidationError(plain('Nothing to change: give at least one of `title`, `description`, `difficulty`, `priority`, `estimate`, `category`, `project` or `status`.'));
     }
     const target = await this.questTarget(userId, ref);
     const { id, changes } = await this.em.transactional(async (tx) => {
@@ -435,7 +435,7 @@ export class QuestService {
       if (!completed) {
         // Inside the transaction only `tx` may be used: embedded mode has one connection.
         const [found] = await tx.execute<{ id: string }[]>(`select q.id from quests q where ${target.clause} and q.user_id = ?`, [target.value, userId]);
-        if (!found) throw new NotFoundError(target.missing);
+        if (!found) throw new NotFoundError(plain(target.missing));
         throw await this.explainRefusal(tx, userId, found.id, 'COMPLETED', 'complete');
       }
       const { done, total, ...row } = completed;
@@ -456,7 +456,7 @@ export class QuestService {
        select id, number, title from d`,
       [target.value, userId, userId],
     );
-    if (!deleted) throw new NotFoundError(target.missing);
+    if (!deleted) throw new NotFoundError(plain(target.missing));
     return { number: deleted.number, title: deleted.title };
   }
 
@@ -468,7 +468,7 @@ export class QuestService {
   async addDependency(userId: string, ref: string, onRef: string, type: DependencyType): Promise<DependencyResult> {
     const quest = await this.resolveQuest(userId, ref);
     const prerequisite = await this.resolveQuest(userId, onRef);
-    if (quest.id === prerequisite.id) throw new ValidationError(`A quest can't depend on itself (\`quest\` and \`on\` both name ${questLabel(quest)}).`, { field: 'on' });
+    if (quest.id === prerequisite.id) throw new ValidationError(plain(`A quest can't depend on itself (\`quest\` and \`on\` both name ${questLabel(quest)}).`), { field: 'on' });
     const outcome = await this.em.transactional(async (tx) => {
       await tx.execute('select id from users where id = ? for update', [userId]);
       const [loop] = await tx.execute<{ path: string }[]>(
@@ -486,15 +486,15 @@ export class QuestService {
         [prerequisite.id, quest.id],
       );
       if (loop) {
-        throw new ConflictError(
-          `${questLabel(quest)} can't wait on ${questLabel(prerequisite)}: #${prerequisite.number} already waits on #${quest.number} (${loop.path}), so that would make a loop.`,
+        throw new ConflictError(plain(
+          `${questLabel(quest)} can't wait on ${questLabel(prerequisite)}: #${prerequisite.number} already waits on #${quest.number} (${loop.path}), so that would make a loop.`),
         );
       }
       const [existing] = await tx.execute<{ type: DependencyType }[]>(
         'select dependency_type as type from quest_dependencies where dependent_quest_id = ? and prerequisite_quest_id = ?',
         [quest.id, prerequisite.id],
       );
-      if (existing?.type === type) throw new ConflictError(`${questLabel(quest)} already waits on ${questLabel(prerequisite)} (${type}).`);
+      if (existing?.type === type) throw new ConflictError(plain(`${questLabel(quest)} already waits on ${questLabel(prerequisite)} (${type}).`));
       if (existing) {
         await tx.execute('update quest_dependencies set dependency_type = ? where dependent_quest_id = ? and prerequisite_quest_id = ?', [type, quest.id, prerequisite.id]);
       } else {
@@ -515,7 +515,7 @@ export class QuestService {
         'delete from quest_dependencies where dependent_quest_id = ? and prerequisite_quest_id = ? returning dependency_type as type',
         [quest.id, prerequisite.id],
       );
-      if (!removed) throw new NotFoundError(`${questLabel(quest)} doesn't wait on ${questLabel(prerequisite)}.`);
+      if (!removed) throw new NotFoundError(plain(`${questLabel(quest)} doesn't wait on ${questLabel(prerequisite)}.`));
       await logBehavior(tx, userId, 'quest_dependency_removed', { questId: quest.id, prerequisiteId: prerequisite.id, type: removed.type });
       return removed.type;
     });
@@ -533,7 +533,7 @@ export class QuestService {
     const id = await this.em.transactional(async (tx) => {
       const quest = await lockQuest(tx, userId, target);
       if (move.onlyFrom && quest.status !== move.onlyFrom) {
-        throw new ConflictError(`${questLabel(quest)} isn't ${statusLabel(move.onlyFrom)} (it is ${statusLabel(quest.status)}).`);
+        throw new ConflictError(plain(`${questLabel(quest)} isn't ${statusLabel(move.onlyFrom)} (it is ${statusLabel(quest.status)}).`));
       }
       const status = await this.moveStatus(tx, userId, quest, move.to, now, `${move.verb} ${questLabel(quest)}`);
       await logBehavior(tx, userId, move.action, { questId: quest.id, number: quest.number, from: quest.status, to: status });
@@ -544,11 +544,11 @@ export class QuestService {
 
   /** Applies one status move to a locked quest; `attempt` words the refusal ("start #3 Buy paint"). */
   private async moveStatus(tx: EntityManager, userId: string, quest: QuestRow, to: QuestStatus, now: Date, attempt: string): Promise<QuestStatus> {
-    if (!canMove(quest.status, to)) throw new ConflictError(`Can't ${attempt}: ${refusalReason(quest.status, to)}.`);
+    if (!canMove(quest.status, to)) throw new ConflictError(plain(`Can't ${attempt}: ${refusalReason(quest.status, to)}.`));
     const target = quest.status === 'ARCHIVED' && to === 'ACTIVE' ? unarchivedStatus(quest.completedAt) : to;
     if (target === 'IN_PROGRESS') {
       const blockers = await this.sequentialBlockers(tx, quest.id);
-      if (blockers.length) throw new ConflictError(blockedMessage(attempt, blockers));
+      if (blockers.length) throw new ConflictError(plain(blockedMessage(attempt, blockers)));
     }
     await tx.execute(
       `update quests set status = ?, started_at = case when ? then ?::timestamptz else started_at end where id = ? and user_id = ?`,
@@ -560,12 +560,12 @@ export class QuestService {
   /** Why a conditional move changed no row, re-read inside the same transaction. */
   private async explainRefusal(tx: EntityManager, userId: string, id: string, to: QuestStatus, verb: string): Promise<Error> {
     const [quest] = await tx.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where q.id = ? and q.user_id = ?`, [id, userId]);
-    if (!quest) return new NotFoundError('Quest not found.');
+    if (!quest) return new NotFoundError(plain('Quest not found.'));
     const attempt = `${verb} ${questLabel(quest)}`;
-    if (!canMove(quest.status, to)) return new ConflictError(`Can't ${attempt}: ${refusalReason(quest.status, to)}.`);
+    if (!canMove(quest.status, to)) return new ConflictError(plain(`Can't ${attempt}: ${refusalReason(quest.status, to)}.`));
     const blockers = await this.sequentialBlockers(tx, id);
-    if (blockers.length) return new ConflictError(blockedMessage(attempt, blockers));
-    return new ConflictError(`${questLabel(quest)} changed while completing it: please try again.`);
+    if (blockers.length) return new ConflictError(plain(blockedMessage(attempt, blockers)));
+    return new ConflictError(plain(`${questLabel(quest)} changed while completing it: please try again.`));
   }
 
   /** The user's quests matching a partial number or title, for autocomplete (at most 25). */
@@ -604,7 +604,7 @@ function blockedMessage(attempt: string, blockers: Array<{ number: number; title
 
 async function lockQuest(em: EntityManager, userId: string, target: QuestTarget): Promise<QuestRow> {
   const [quest] = await em.execute<QuestRow[]>(`select ${QUEST_COLUMNS} from quests q where ${target.clause} and q.user_id = ? for update`, [target.value, userId]);
-  if (!quest) throw new NotFoundError(target.missing);
+  if (!quest) throw new NotFoundError(plain(target.missing));
   return withDates(quest);
 }
 
@@ -636,7 +636,7 @@ export async function findOwnedByName(
 ): Promise<string> {
   const [row] = await em.execute<{ id: string }[]>(`select id from ${table} where user_id = ? and lower(name) = lower(?)`, [userId, name.trim()]);
   if (!row) {
-    throw new NotFoundError(`No ${label} named "${name.trim()}". Create it with \`/${label} create ${name.trim()}\` or see \`/${label} list\`.`);
+    throw new NotFoundError(plain(`No ${label} named "${name.trim()}". Create it with \`/${label} create ${name.trim()}\` or see \`/${label} list\`.`));
   }
   return row.id;
 }

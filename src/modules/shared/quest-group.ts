@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, ValidationError } from '../../core/errors.js';
+import { ConflictError, ValidationError, plain } from '../../core/errors.js';
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import { logBehavior } from '../analytics/behavior-log.service.js';
 import { findOwnedByName } from '../quest/quest.service.js';
@@ -51,7 +51,7 @@ export class QuestGroupStore {
       );
       if (!row) {
         const [existing] = await tx.execute<{ name: string }[]>(`select name from ${table} where user_id = ? and lower(name) = lower(?)`, [userId, input.name]);
-        throw new ConflictError(`You already have a ${label} named "${md(existing?.name ?? input.name)}". See \`/${label} list\`.`);
+        throw new ConflictError(plain(`You already have a ${label} named "${md(existing?.name ?? input.name)}". See \`/${label} list\`.`));
       }
       await logBehavior(tx, userId, `${label}_created`, { id: row.id, name: input.name });
       return row.id;
@@ -73,7 +73,7 @@ export class QuestGroupStore {
   async update(userId: string, name: string, changes: GroupChanges): Promise<{ before: QuestGroup; after: QuestGroup }> {
     const { table, label } = this.kind;
     const set = Object.entries(changes).filter(([, v]) => v !== undefined);
-    if (!set.length) throw new ValidationError(`Nothing to change: give a new \`name\`, \`color\` or \`description\`.`);
+    if (!set.length) throw new ValidationError(plain(`Nothing to change: give a new \`name\`, \`color\` or \`description\`.`));
     try {
       return await this.em.transactional(async (tx) => {
         const before = await this.get(tx, userId, await findOwnedByName(tx, table, userId, name, label));
@@ -83,7 +83,7 @@ export class QuestGroupStore {
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw new ConflictError(`You already have a ${label} named "${md(changes.name ?? name)}". Pick another \`name\`.`);
+        throw new ConflictError(plain(`You already have a ${label} named "${md(changes.name ?? name)}". Pick another \`name\`.`));
       }
       throw error;
     }

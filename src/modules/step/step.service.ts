@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, plain } from '../../core/errors.js';
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import { behaviorLogInsert, executeBatch, executeBatchAll, type Statement } from '../analytics/behavior-log.service.js';
 import type { QuestRow, QuestService } from '../quest/quest.service.js';
@@ -62,7 +62,7 @@ export class StepService {
   async completeStep(userId: string, questRef: string, stepRef: string, now: Date): Promise<StepChange> {
     return this.change(userId, questRef, async (tx, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => !s.completed);
-      if (step.completed) throw new ConflictError(`Step ${step.position} of #${quest.number} (${md(step.title)}) is already done.`);
+      if (step.completed) throw new ConflictError(plain(`Step ${step.position} of #${quest.number} (${md(step.title)}) is already done.`));
       await executeBatch(tx, [
         { sql: 'update quest_steps set completed = true, completed_at = ?::timestamptz where id = ?', params: [now.toISOString(), step.id] },
         behaviorLogInsert(userId, 'step_completed', { questId: quest.id, stepId: step.id, position: step.position }),
@@ -76,7 +76,7 @@ export class StepService {
   async reopenStep(userId: string, questRef: string, stepRef: string): Promise<StepChange> {
     return this.change(userId, questRef, async (tx, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => s.completed);
-      if (!step.completed) throw new ConflictError(`Step ${step.position} of #${quest.number} (${md(step.title)}) is not done yet.`);
+      if (!step.completed) throw new ConflictError(plain(`Step ${step.position} of #${quest.number} (${md(step.title)}) is not done yet.`));
       await executeBatch(tx, [
         { sql: 'update quest_steps set completed = false, completed_at = null where id = ?', params: [step.id] },
         behaviorLogInsert(userId, 'step_reopened', { questId: quest.id, stepId: step.id, position: step.position }),
@@ -135,10 +135,10 @@ export class StepService {
         },
       ]);
       const quest = rows?.[0] as Omit<StepView, 'steps'> | undefined;
-      if (!quest) throw new NotFoundError(target.missing);
-      if (quest.status === 'COMPLETED') throw new ConflictError(`Quest #${quest.number} is completed, so its steps can no longer change.`);
+      if (!quest) throw new NotFoundError(plain(target.missing));
+      if (quest.status === 'COMPLETED') throw new ConflictError(plain(`Quest #${quest.number} is completed, so its steps can no longer change.`));
       if (quest.status === 'ARCHIVED') {
-        throw new ConflictError(`Quest #${quest.number} is archived, so its steps cannot change: unarchive it first with \`/quest unarchive #${quest.number}\`.`);
+        throw new ConflictError(plain(`Quest #${quest.number} is archived, so its steps cannot change: unarchive it first with \`/quest unarchive #${quest.number}\`.`));
       }
       const view = { ...quest, steps: (stepRows ?? []) as unknown as StepRow[] };
       const { steps, ...applied } = await apply(tx, view);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, plain } from '../../core/errors.js';
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import { logBehavior } from '../analytics/behavior-log.service.js';
 import { attachTags, type QuestDetail, type QuestService } from '../quest/quest.service.js';
@@ -28,7 +28,7 @@ export class TagService {
       );
       if (!row) {
         const existing = await this.findTag(tx, userId, name);
-        throw new ConflictError(`You already have the tag "${md(existing.name)}". See \`/tag list\`.`);
+        throw new ConflictError(plain(`You already have the tag "${md(existing.name)}". See \`/tag list\`.`));
       }
       await logBehavior(tx, userId, 'tag_created', { tagId: row.id, name, color: row.color });
       return row;
@@ -83,7 +83,7 @@ export class TagService {
     const removed = await this.em.transactional(async (tx) => {
       const tag = await this.findTag(tx, userId, name);
       const rows = await tx.execute<unknown[]>('delete from quest_tags where quest_id = ? and tag_id = ? returning tag_id', [quest.id, tag.id]);
-      if (!rows.length) throw new ConflictError(`Quest #${quest.number} is not tagged "${md(tag.name)}".`);
+      if (!rows.length) throw new ConflictError(plain(`Quest #${quest.number} is not tagged "${md(tag.name)}".`));
       await logBehavior(tx, userId, 'quest_untagged', { questId: quest.id, tagId: tag.id, name: tag.name });
       return tag.name;
     });
@@ -96,7 +96,7 @@ export class TagService {
        from tags t where t.user_id = ? and lower(t.name) = lower(?)`,
       [userId, name],
     );
-    if (!tag) throw new NotFoundError(`No tag named "${md(name)}". See \`/tag list\`.`);
+    if (!tag) throw new NotFoundError(plain(`No tag named "${md(name)}". See \`/tag list\`.`));
     return tag;
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError, plain } from '../../core/errors.js';
 import { logBehavior } from '../analytics/behavior-log.service.js';
 import type { LeaderboardService } from '../leaderboard/leaderboard.service.js';
 import { afterCommit } from '../progression/after-commit.js';
@@ -22,7 +22,7 @@ const OFF = /^(off|none|no)$/i;
 
 function clockOption(value: string, option: string): string {
   const clock = parseClock(value);
-  if (!clock) throw new ValidationError(`\`${option}\` must be a time HH:MM between 00:00 and 23:59, or off (got "${value}").`, { field: option });
+  if (!clock) throw new ValidationError(plain(`\`${option}\` must be a time HH:MM between 00:00 and 23:59, or off (got "${value}").`), { field: option });
   return clock;
 }
 
@@ -42,7 +42,7 @@ export class SettingsService {
   async setTimezone(userId: string, zone: string, now: Date): Promise<SettingsView> {
     const timezone = canonicalTimezone(zone);
     if (!timezone) {
-      throw new ValidationError(`\`zone\` must be an IANA time zone name such as Europe/Berlin, America/New_York or UTC (got "${zone}").`, { field: 'zone' });
+      throw new ValidationError(plain(`\`zone\` must be an IANA time zone name such as Europe/Berlin, America/New_York or UTC (got "${zone}").`), { field: 'zone' });
     }
     return this.update(userId, 'timezone', (current) => ({
       timezone,
@@ -51,7 +51,7 @@ export class SettingsService {
   }
 
   async setDayStart(userId: string, hour: number): Promise<SettingsView> {
-    if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new ValidationError(`\`hour\` must be a whole number between 0 and 23 (got ${hour}).`, { field: 'hour' });
+    if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new ValidationError(plain(`\`hour\` must be a whole number between 0 and 23 (got ${hour}).`), { field: 'hour' });
     return this.update(userId, 'day_start', () => ({ day_start_hour: hour }));
   }
 
@@ -70,9 +70,9 @@ export class SettingsService {
     const parts = hours.trim().split(/\s*(?:\s|-|–|to)\s*/i).filter(Boolean);
     const [from, to] = parts.map(parseClock);
     if (parts.length !== 2 || !from || !to) {
-      throw new ValidationError(`\`hours\` must be two times HH:MM such as 22:00-07:00, or off (got "${hours}").`, { field: 'hours' });
+      throw new ValidationError(plain(`\`hours\` must be two times HH:MM such as 22:00-07:00, or off (got "${hours}").`), { field: 'hours' });
     }
-    if (from === to) throw new ValidationError(`\`hours\` must start and end at different times (both are ${from}).`, { field: 'hours' });
+    if (from === to) throw new ValidationError(plain(`\`hours\` must start and end at different times (both are ${from}).`), { field: 'hours' });
     return this.update(userId, 'quiet_hours', () => ({ quiet_hours_start: from, quiet_hours_end: to }));
   }
 
