@@ -1,18 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-
-export interface SlackInstallationRecord {
-  /** The team id, or the enterprise id for an org-wide install. */
-  installKey: string;
-  teamId: string | null;
-  enterpriseId: string | null;
-  isEnterpriseInstall: boolean;
-  botUserId: string | null;
-  /** The installation as the Slack OAuth library shapes it (tokens included). */
-  installation: Record<string, unknown>;
-}
+import type { SlackInstallationPort, SlackInstallationRecord } from '../../core/ports.js';
 
 /** Slack OAuth installations in `slack_installations`, one row per install key. */
-export class SlackInstallationService {
+export class SlackInstallationService implements SlackInstallationPort {
   constructor(private readonly em: EntityManager) {}
 
   /** Inserts or replaces the installation of a workspace (reinstalls refresh tokens and scopes). */
