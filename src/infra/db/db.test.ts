@@ -93,7 +93,8 @@ describe('embedded database', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // Two initdb-and-migrate runs of the embedded engine: seconds on a quiet machine, much more on a busy one.
+  }, 180_000);
 });
 
 describe.skipIf(!realPostgres)('migrations on PostgreSQL', () => {
