@@ -85,3 +85,6 @@ export function actualDuration(quest: { status: QuestStatus; startedAt: Date | n
   if (quest.status !== 'IN_PROGRESS' || !quest.startedAt) return null;
   return Math.max(1, Math.round((now.getTime() - quest.startedAt.getTime()) / 60_000));
 }
+
+/** A quest as a command names it once resolved: by its number, or (found by a title fragment) by its id. */
+export type QuestKey = { number: number } | { id: string };
