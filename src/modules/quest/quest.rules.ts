@@ -71,8 +71,8 @@ export const BLOCKING_DEPENDENCY: DependencyType = 'sequential';
  * A prerequisite still holds its dependent back unless it was completed: a
  * completed quest archived since (it keeps its completion time) counts as done.
  */
-export function isUnfinishedPrerequisite(prerequisite: { status: QuestStatus; completedAt: Date | null }): boolean {
-  return prerequisite.status !== 'COMPLETED' && !(prerequisite.status === 'ARCHIVED' && prerequisite.completedAt !== null);
+export function isUnfinishedPrerequisite(prerequisite: { status: QuestStatus; completedAt?: Date | null }): boolean {
+  return prerequisite.status !== 'COMPLETED' && !(prerequisite.status === 'ARCHIVED' && prerequisite.completedAt != null);
 }
 
 /**
