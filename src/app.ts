@@ -11,6 +11,8 @@ import type { Logger } from './infra/logger.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
 import { UserDirectory } from './modules/user/user.service.js';
 import { createServices, type AppServices, type ServiceDeps } from './modules/services.js';
+import { createJobScheduler } from './jobs/registry.js';
+import type { JobScheduler } from './jobs/scheduler.js';
 
 export interface App {
   config: Readonly<Config>;
@@ -24,6 +26,8 @@ export interface App {
   logger: Logger;
   /** Platform adapters register their direct-message senders here. */
   notifier: NotifierRouter;
+  /** Cron jobs and the outbox worker; `main.ts` starts them after the HTTP server (QUESTLOG_JOBS). */
+  jobs: JobScheduler;
   close(): Promise<void>;
 }
 
@@ -35,8 +39,10 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
   const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
+  const notifier = new NotifierRouter();
+  const jobs = createJobScheduler({ orm: db.orm, config, kv, logger, metrics, notifier, clock: options.clock });
   const registry = new CommandRegistry(commands);
-  const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory() };
+  const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory(), emailAvailable: Boolean(config.smtp.url), jobsEnabled: config.jobs };
   const dispatcher = new Dispatcher({
     orm: db.orm,
     registry,
@@ -64,8 +70,10 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
     http,
     metrics,
     logger,
-    notifier: new NotifierRouter(),
+    notifier,
+    jobs,
     async close() {
+      await jobs.stop();
       await http.close();
       await kv.close();
       await db.close();

@@ -29,7 +29,7 @@ export interface JobStatus {
 export class JobStatusService {
   constructor(
     private readonly kv: KvStore,
-    private readonly enabled: boolean,
+    private readonly enabled = true,
   ) {}
 
   get jobsEnabled(): boolean {

@@ -17,6 +17,8 @@ export interface JobSchedulerOptions {
   schedules?: Partial<Record<string, Partial<JobSchedule>>>;
   /** Coordination key prefix (tests isolate themselves on a shared Redis). */
   keyPrefix?: string;
+  /** Releases what the jobs hold (the SMTP pool) once they have stopped. */
+  onStopped?: () => void;
 }
 
 /**
@@ -29,12 +31,18 @@ export class JobScheduler {
   private readonly running = new Set<Promise<unknown>>();
   private readonly coordinator: KvRunCoordinator;
   private readonly abort = new AbortController();
+  private stopped: Promise<void> | undefined;
 
   constructor(private readonly options: JobSchedulerOptions) {
     this.coordinator = new KvRunCoordinator(options.kv, options.keyPrefix ?? 'jobs:fire:');
   }
 
+  get started(): boolean {
+    return this.tasks.size > 0;
+  }
+
   start(): void {
+    if (this.abort.signal.aborted) throw new Error('the job scheduler was stopped');
     for (const job of this.options.jobs) {
       const schedule = { ...scheduleOf(job.name), ...this.options.schedules?.[job.name] };
       const task = cron.createTask(schedule.cron, (fire) => this.runJob(job, fire.date), {
@@ -64,7 +72,13 @@ export class JobScheduler {
   }
 
   /** Stops firing, lets the in-flight batches finish (up to `timeoutMs`), then releases what this process holds. */
-  async stop(timeoutMs = 10_000): Promise<void> {
+  stop(timeoutMs = 10_000): Promise<void> {
+    this.stopped ??= this.shutdown(timeoutMs);
+    return this.stopped;
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    const wasRunning = this.tasks.size > 0 || this.running.size > 0;
     this.abort.abort();
     for (const task of this.tasks.values()) await task.stop();
     let timer: NodeJS.Timeout | undefined;
@@ -79,7 +93,8 @@ export class JobScheduler {
     const released = await this.coordinator.releaseAll();
     for (const task of this.tasks.values()) await task.destroy();
     this.tasks.clear();
-    this.options.logger.info({ released }, 'jobs stopped');
+    this.options.onStopped?.();
+    if (wasRunning) this.options.logger.info({ released }, 'jobs stopped');
   }
 
   private async runJob(job: Job, fire?: Date): Promise<JobResult> {
