@@ -151,3 +151,46 @@ describe('notification outbox', () => {
     expect(await rows(id)).toMatchObject([{ is_sent: true, delivered_via: 'muted' }]);
   });
 });
+
+describe('email channel', () => {
+  it('emails through SMTP when the user set an address, as well as the DM; a 5xx is permanent, a 4xx is retried', async () => {
+    const { SmtpFake } = await import('../../testing/smtp-fake.js');
+    const { SmtpEmailSender } = await import('./email.channel.js');
+    const smtp = await SmtpFake.start();
+    const sender = new SmtpEmailSender(smtp.url, 'Questlog <questlog@example.com>');
+    try {
+      const id = await userId('em');
+      await app.run('/settings email em@example.com', 'em');
+      await repo().setPreference(id, 'unlocked', 'in_app', false);
+      await repo().enqueue([{ userId: id, type: 'unlocked', title: '#3 is ready to start', reply: { title: '#3 is ready to start', text: 'Paint: its prerequisite #1 is done.', buttons: [{ label: 'Start', action: 'quest start #3' }] } }]);
+      const router = new NotifierRouter();
+      const notifier = new ScriptedNotifier();
+      router.register(notifier);
+      const delivery = new NotificationDelivery(repo, { router, logger, email: sender, random: () => 1 });
+      await delivery.run(() => now);
+      expect(notifier.sent.filter((s) => s.user === 'em')).toHaveLength(0); // in-app off for this type
+      expect(smtp.received).toHaveLength(1);
+      expect(smtp.received[0]!.to).toEqual(['em@example.com']);
+      expect(smtp.received[0]!.raw).toContain('Subject: #3 is ready to start');
+      expect(smtp.received[0]!.raw).toContain('Start: /quest start #3');
+      expect((await rows(id))[0]).toMatchObject({ is_sent: true, delivered_via: 'email' });
+
+      await repo().enqueue([{ userId: id, type: 'unlocked', title: 'Transient' }]);
+      smtp.rejectNext(451);
+      await delivery.run(() => now);
+      expect((await rows(id)).find((r) => r.title === 'Transient')).toMatchObject({ is_sent: false, attempts: 1 });
+      await delivery.run(() => new Date(now.getTime() + 60_000));
+      expect((await rows(id)).find((r) => r.title === 'Transient')).toMatchObject({ is_sent: true, delivered_via: 'email' });
+
+      await repo().enqueue([{ userId: id, type: 'unlocked', title: 'Bounced' }]);
+      smtp.rejectNext(550);
+      await delivery.run(() => new Date(now.getTime() + 120_000));
+      const bounced = (await rows(id)).find((r) => r.title === 'Bounced');
+      expect(bounced).toMatchObject({ is_sent: true, delivered_via: 'none' });
+      expect(bounced!.last_error).toMatch(/^email: /);
+    } finally {
+      sender.close();
+      await smtp.close();
+    }
+  });
+});
