@@ -22,8 +22,12 @@ export interface DeliveryOptions {
   random?: () => number;
 }
 
-/** Discord ~50 requests/s per bot (a first DM costs two: open the channel, post); Slack posts ~1/s per channel with tier limits. */
-export const DEFAULT_RATES: Record<Platform | 'email', number> = { discord: 40, slack: 20, console: Infinity, email: 10 };
+/**
+ * Discord allows ~50 requests/s per bot and a first DM costs two (open the channel,
+ * post), so 24 DMs/s stays under it; Slack's chat.postMessage is ~1/s per channel
+ * (every DM is its own channel) with a per-workspace ceiling, kept at 18/s.
+ */
+export const DEFAULT_RATES: Record<Platform | 'email', number> = { discord: 24, slack: 18, console: Infinity, email: 10 };
 
 export type DeliveryCounts = { claimed: number; sent: number; retried: number; failed: number; deferred: number; released: number; expired: number };
 

@@ -31,6 +31,13 @@ export interface QuestRow {
   completedAt: Date | null;
 }
 
+export interface ReminderContextRow {
+  userId: string;
+  reachable: boolean;
+  quests: Array<QuestRow & { prerequisites: Array<{ status: QuestStatus; completedAt: Date | null }> }>;
+  streak: DailyStreakRow | null;
+}
+
 export interface DailyStreakRow {
   id: string;
   userId: string;
@@ -54,8 +61,6 @@ const PROFILE_FIELDS = [
   'nextStreakCheckAt',
 ] as const;
 
-const OPEN: QuestStatus[] = ['ACTIVE', 'IN_PROGRESS'];
-
 function isoDay(value: unknown): string {
   return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
 }
@@ -64,14 +69,56 @@ function isoDay(value: unknown): string {
 export class ReminderRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** Profiles whose reminder is due, locked (`FOR UPDATE SKIP LOCKED`) so replicas take disjoint batches. */
+  /**
+   * Profiles whose reminder is due, locked (`FOR UPDATE SKIP LOCKED`) so replicas take disjoint batches.
+   * raw: the hot path of the busiest minute; the entity `find` with lockMode cost ~240 ms per 500 rows
+   * against ~30 ms for this statement (bench/reminders.bench.ts, loaded 2-core machine).
+   */
   async claimDueReminders(now: Date, limit: number): Promise<DueProfile[]> {
-    const rows = await this.em.find(
-      UserProfile,
-      { reminderTime: { $ne: null }, nextReminderAt: { $lte: now } },
-      { fields: [...PROFILE_FIELDS], orderBy: { nextReminderAt: 'asc' }, limit, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, disableIdentityMap: true },
+    const rows = await this.em.execute<DueProfile[]>(
+      `select user_id as "userId", timezone, day_start_hour as "dayStartHour", reminder_time as "reminderTime", next_reminder_at as "nextReminderAt",
+         quiet_hours_start as "quietHoursStart", quiet_hours_end as "quietHoursEnd", streak_freezes as "streakFreezes",
+         streak_nudge_hour as "streakNudgeHour", next_streak_check_at as "nextStreakCheckAt"
+       from user_profiles where reminder_time is not null and next_reminder_at <= ?::timestamptz
+       order by next_reminder_at limit ? for update skip locked`,
+      [now.toISOString(), limit],
     );
-    return rows.map(toDue);
+    return rows.map((r) => ({ ...r, nextReminderAt: r.nextReminderAt ? new Date(r.nextReminderAt) : null, nextStreakCheckAt: r.nextStreakCheckAt ? new Date(r.nextStreakCheckAt) : null }));
+  }
+
+  /**
+   * What a batch of reminders shows, in one round trip: whether each user is reachable, their open
+   * quests with the state of each sequential prerequisite (the rules decide what blocks), and their
+   * active daily streak.
+   * raw: one statement instead of four entity queries (~1.1 s -> ~0.15 s per 500 users in bench/reminders).
+   */
+  async reminderContext(userIds: string[]): Promise<ReminderContextRow[]> {
+    if (!userIds.length) return [];
+    const rows = await this.em.execute<ReminderContextRow[]>(
+      `select u.id as "userId",
+         exists (select 1 from user_identities i where i.user_id = u.id and i.unreachable_at is null) as reachable,
+         coalesce((select json_agg(json_build_object('id', q.id, 'userId', q.user_id, 'number', q.number, 'title', q.title, 'status', q.status,
+             'priority', q.priority, 'startedAt', q.started_at, 'createdAt', q.created_at, 'completedAt', q.completed_at,
+             'prerequisites', coalesce((select json_agg(json_build_object('status', p.status, 'completedAt', p.completed_at))
+               from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
+               where d.dependent_quest_id = q.id and d.dependency_type = 'sequential'), '[]')))
+           from quests q where q.user_id = u.id and q.status in ('ACTIVE', 'IN_PROGRESS')), '[]') as quests,
+         (select json_build_object('id', s.id, 'userId', s.user_id, 'currentCount', s.current_count, 'longestCount', s.longest_count,
+             'startDate', to_char(s.start_date, 'YYYY-MM-DD'), 'lastActivityDate', to_char(s.last_activity_date, 'YYYY-MM-DD'), 'metadata', s.metadata)
+           from streaks s where s.user_id = u.id and s.streak_type = 'daily' and s.is_active) as streak
+       from users u where u.id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+      [JSON.stringify(userIds)],
+    );
+    return rows.map((r) => ({
+      ...r,
+      quests: r.quests.map((q) => ({
+        ...q,
+        startedAt: q.startedAt ? new Date(q.startedAt) : null,
+        createdAt: new Date(q.createdAt),
+        completedAt: q.completedAt ? new Date(q.completedAt) : null,
+        prerequisites: q.prerequisites.map((p) => ({ status: p.status, completedAt: p.completedAt ? new Date(p.completedAt) : null })),
+      })),
+    }));
   }
 
   /** Profiles the streak watch should look at now (null = never looked at yet), locked likewise. */
@@ -89,16 +136,6 @@ export class ReminderRepository {
     if (!userIds.length) return new Set();
     const rows = await this.em.find(UserIdentity, { userId: { $in: userIds }, unreachableAt: null }, { fields: ['userId'], disableIdentityMap: true });
     return new Set(rows.map((r) => r.userId));
-  }
-
-  async openQuests(userIds: string[]): Promise<QuestRow[]> {
-    if (!userIds.length) return [];
-    const rows = await this.em.find(
-      Quest,
-      { userId: { $in: userIds }, status: { $in: OPEN } },
-      { fields: ['id', 'userId', 'number', 'title', 'status', 'priority', 'startedAt', 'createdAt', 'completedAt'], disableIdentityMap: true },
-    );
-    return rows.map((q) => ({ ...q, startedAt: q.startedAt ?? null, completedAt: q.completedAt ?? null }));
   }
 
   /** Of `questIds`, those with a sequential prerequisite that is not finished. */

@@ -57,11 +57,7 @@ export class ReminderService {
       const repo = new ReminderRepository(tx);
       const due = await repo.claimDueReminders(now, limit);
       if (!due.length) return { claimed: 0, enqueued: 0, skipped: 0 };
-      const ids = due.map((p) => p.userId);
-      const reachable = await repo.reachableUsers(ids);
-      const wanted = ids.filter((id) => reachable.has(id));
-      const [quests, streaks] = await Promise.all([repo.openQuests(wanted), repo.activeDailyStreaks(wanted)]);
-      const blocked = await repo.blockedQuests(quests.map((q) => q.id));
+      const context = new Map((await repo.reminderContext(due.map((p) => p.userId))).map((c) => [c.userId, c]));
       const notifications: NewNotification[] = [];
       const next: Array<{ userId: string; next: Date }> = [];
       for (const profile of due) {
@@ -69,10 +65,11 @@ export class ReminderService {
         // The reminder belongs to the local date it was due on, even when sent late.
         const date = localDate(dueAt, profile.timezone);
         next.push({ userId: profile.userId, next: nextLocalTime(dueAt > now ? dueAt : now, profile.timezone, profile.reminderTime!, date) });
-        if (!reachable.has(profile.userId)) continue;
+        const user = context.get(profile.userId);
+        if (!user?.reachable) continue;
         const today = userDay(now, profile.timezone, profile.dayStartHour);
-        const mine: OpenQuest[] = quests.filter((q) => q.userId === profile.userId).map((q) => ({ ...q, blocked: blocked.has(q.id) }));
-        const streak = streaks.find((s) => s.userId === profile.userId);
+        const mine: OpenQuest[] = user.quests.map(({ prerequisites, ...q }) => ({ ...q, blocked: prerequisites.some((p) => !isFinished(p)) }));
+        const streak = user.streak ?? undefined;
         const reply = reminderReply({
           day: date,
           timezone: profile.timezone,
