@@ -117,7 +117,7 @@ export async function benchReminders(baseUrl: string): Promise<void> {
       },
     });
     await app.db.orm.em.fork().execute(
-      `with u as (select id from users where username like 'c%' order by id limit ${DUPLICATE_ROWS})
+      `with u as (select user_id as id from user_identities where platform = 'console' order by user_id limit ${DUPLICATE_ROWS})
        insert into notifications (user_id, type, title) select u.id, 'unlocked', 'dup-' || u.id from u`,
     );
     const workers = [app, other].map((a) => {

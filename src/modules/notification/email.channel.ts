@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** The email port of the delivery worker. */
 export interface EmailSender {
@@ -7,18 +7,21 @@ export interface EmailSender {
 
 /** SMTP through nodemailer (`SMTP_URL`, e.g. `smtp://user:pass@mail.example.com:587`). */
 export class SmtpEmailSender implements EmailSender {
-  private readonly transport: Transporter;
+  /** nodemailer loads on the first email, so a bot without SMTP never pays for it at start-up. */
+  private transport: Promise<Transporter> | undefined;
 
-  constructor(url: string, private readonly from: string) {
-    this.transport = nodemailer.createTransport(url);
-  }
+  constructor(
+    private readonly url: string,
+    private readonly from: string,
+  ) {}
 
   async send(message: { to: string; subject: string; text: string }): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
+    this.transport ??= import('nodemailer').then((m) => m.default.createTransport(this.url));
+    await (await this.transport).sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then((t) => t.close()).catch(() => undefined);
   }
 }
 

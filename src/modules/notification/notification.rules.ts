@@ -40,6 +40,19 @@ function clock(hhmm: string): { hour: number; minute: number } {
  * first occurrence.
  */
 export function wallTimeOn(date: string, zone: string, hour: number, minute: number): DateTime {
+  // Pure and hot (a busy minute asks the same few zones and times thousands of times): memoised.
+  const key = `${date}|${zone}|${hour}|${minute}`;
+  const cached = wallTimes.get(key);
+  if (cached) return cached;
+  const found = computeWallTime(date, zone, hour, minute);
+  if (wallTimes.size >= 10_000) wallTimes.clear();
+  wallTimes.set(key, found);
+  return found;
+}
+
+const wallTimes = new Map<string, DateTime>();
+
+function computeWallTime(date: string, zone: string, hour: number, minute: number): DateTime {
   const naive = DateTime.fromISO(date, { zone: 'utc' }).set({ hour, minute });
   // Gaps are at most a few hours: step minute by minute until the zone shows that wall time.
   for (let step = 0; step <= 24 * 60; step++) {

@@ -60,14 +60,17 @@ export class ReminderService {
       const context = new Map((await repo.reminderContext(due.map((p) => p.userId))).map((c) => [c.userId, c]));
       const notifications: NewNotification[] = [];
       const next: Array<{ userId: string; next: Date }> = [];
+      // Most of a batch shares a few zones and due instants: work each out once.
+      const memo = new Map<string, string>();
+      const once = (key: string, f: () => string) => memo.get(key) ?? (memo.set(key, f()), memo.get(key)!);
       for (const profile of due) {
         const dueAt = profile.nextReminderAt ?? now;
         // The reminder belongs to the local date it was due on, even when sent late.
-        const date = localDate(dueAt, profile.timezone);
+        const date = once(`d|${dueAt.getTime()}|${profile.timezone}`, () => localDate(dueAt, profile.timezone));
         next.push({ userId: profile.userId, next: nextLocalTime(dueAt > now ? dueAt : now, profile.timezone, profile.reminderTime!, date) });
         const user = context.get(profile.userId);
         if (!user?.reachable) continue;
-        const today = userDay(now, profile.timezone, profile.dayStartHour);
+        const today = once(`t|${profile.timezone}|${profile.dayStartHour}`, () => userDay(now, profile.timezone, profile.dayStartHour));
         const mine: OpenQuest[] = user.quests.map(({ prerequisites, ...q }) => ({ ...q, blocked: prerequisites.some((p) => !isFinished(p)) }));
         const streak = user.streak ?? undefined;
         const reply = reminderReply({
