@@ -2,6 +2,7 @@ import { benchDiscordHttp } from './discord.bench.js';
 import { benchGamification } from './gamification.bench.js';
 import { benchQuests } from './quest.bench.js';
 import { benchSlack } from './slack.bench.js';
+import { benchReminders } from './reminders.bench.js';
 
 /**
  * `npm run bench`: every benchmark, on real PostgreSQL. Pick some with
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<void>> = {
   gamification: () => benchGamification(baseUrl),
   discord: () => benchDiscordHttp(),
   slack: () => benchSlack(),
+  reminders: () => benchReminders(baseUrl),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);

@@ -1,6 +1,9 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import { settingsReply } from '../src/modules/user/settings.presenter.js';
+import { preferencesReply } from '../src/modules/notification/notification.presenter.js';
+import { notificationMessages } from '../src/modules/notification/notification.messages.js';
+import { CHANNELS, NOTIFICATION_TYPES } from '../src/modules/notification/notification.rules.js';
 
 const time = (description: string, required = true) => opt.text({ description, max: 10, required: required as true });
 
@@ -64,6 +67,36 @@ export default defineCommand({
       async handler(ctx, args) {
         const view = await ctx.services.settings.setLeaderboard(ctx.user.id, args.show === 'on', ctx.now);
         return settingsReply(view, ctx.now, view.leaderboardOptIn ? 'You appear on leaderboards again.' : 'You are now hidden from every leaderboard.');
+      },
+    }),
+    notifications: sub({
+      description: 'Turn a kind of notification on or off, by chat message (in_app) or email',
+      ephemeral: true,
+      examples: ['/settings notifications streak_risk in_app off', '/settings notifications reminder email on', '/settings notifications'],
+      options: {
+        type: opt.choice({ description: 'Which notifications', choices: NOTIFICATION_TYPES }),
+        channel: opt.choice({ description: 'in_app (chat message) or email', choices: CHANNELS }),
+        state: opt.choice({ description: 'on or off', choices: ['on', 'off'] }),
+      },
+      async handler(ctx, args) {
+        if (!args.type || !args.channel || !args.state) {
+          const view = await ctx.services.notifications.preferences(ctx.user.id);
+          return preferencesReply(view.preferences, view.email, view.emailAvailable);
+        }
+        const view = await ctx.services.notifications.setPreference(ctx.user.id, args.type, args.channel, args.state === 'on');
+        const notice = notificationMessages.preference_set({ type: args.type, channel: args.channel, on: args.state === 'on' }).text;
+        return preferencesReply(view.preferences, view.email, view.emailAvailable, notice);
+      },
+    }),
+    email: sub({
+      description: 'Set the email address notifications may be sent to, or off',
+      ephemeral: true,
+      examples: ['/settings email me@example.com', '/settings email off'],
+      options: { address: opt.text({ description: 'Your email address, or off', max: 255, required: true }) },
+      async handler(ctx, args) {
+        const view = await ctx.services.notifications.setEmail(ctx.user.id, args.address);
+        const notice = view.email ? notificationMessages.email_set({ email: view.email }).text : notificationMessages.email_cleared().text;
+        return preferencesReply(view.preferences, view.email, view.emailAvailable, notice);
       },
     }),
   },

@@ -13,6 +13,8 @@ import { UserDirectory } from './modules/user/user.service.js';
 import { entities } from './modules/entities.js';
 import { createServices, openRequest, platformPorts, type AppServices, type ServiceDeps } from './modules/services.js';
 import type { PlatformPorts } from './core/ports.js';
+import { createJobScheduler } from './jobs/registry.js';
+import type { JobScheduler } from './jobs/scheduler.js';
 
 export interface App {
   config: Readonly<Config>;
@@ -30,6 +32,8 @@ export interface App {
   ports: PlatformPorts;
   /** A dispatcher over another command set sharing this app's services (tests add commands). */
   createDispatcher(registry: CommandRegistry): Dispatcher;
+  /** Cron jobs and the outbox worker; `main.ts` starts them after the HTTP server (QUESTLOG_JOBS). */
+  jobs: JobScheduler;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,9 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, entities, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
   const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
-  const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory() };
+  const notifier = new NotifierRouter();
+  const jobs = createJobScheduler({ orm: db.orm, config, kv, logger, metrics, notifier, clock: options.clock });
+  const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory(), emailAvailable: Boolean(config.smtp.url), jobsEnabled: config.jobs };
   const createDispatcher = (registry: CommandRegistry) =>
     new Dispatcher({
       openRequest: () => openRequest(serviceDeps, db.orm.em.fork()),
@@ -71,10 +77,12 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
     http,
     metrics,
     logger,
-    notifier: new NotifierRouter(),
+    notifier,
     ports: platformPorts(serviceDeps, () => db.orm.em.fork()),
     createDispatcher,
+    jobs,
     async close() {
+      await jobs.stop();
       await http.close();
       await kv.close();
       await db.close();

@@ -46,6 +46,9 @@ const schema = z
     OPENAI_BASE_URL: httpUrl.optional(),
     OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
     QUESTLOG_CONSOLE: onOff.optional(),
+    QUESTLOG_JOBS: onOff.default('on'),
+    SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']).optional(),
+    SMTP_FROM: z.string().trim().regex(/^[^\s@<>]+@[^\s@<>]+$|^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/, 'must be an address such as questlog@example.com or "Questlog <questlog@example.com>"').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -97,6 +100,10 @@ export interface Config {
   };
   openai: { apiKey?: string; baseUrl?: string; model: string };
   console: boolean;
+  /** Run the cron jobs and the notification outbox worker in this replica. */
+  jobs: boolean;
+  /** Email channel for notifications; unset url means no email. */
+  smtp: { url?: string; from: string };
   logLevel: string;
 }
 
@@ -109,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'configuration');
-    const shown = cleaned[variable] !== undefined && !/TOKEN|SECRET|KEY|PASSWORD/.test(variable) ? ` (got "${cleaned[variable]}")` : '';
+    const shown = cleaned[variable] !== undefined && !/TOKEN|SECRET|KEY|PASSWORD|SMTP_URL/.test(variable) ? ` (got "${cleaned[variable]}")` : '';
     const message = issue.code === 'invalid_value' && 'values' in issue ? `must be one of ${(issue.values as unknown[]).join(', ')}` : issue.message;
     throw new ConfigError(`Invalid configuration: ${variable} ${message}${shown}`);
   }
@@ -141,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
     console: (e.QUESTLOG_CONSOLE ?? (slackEnabled || discordEnabled ? 'off' : 'on')) === 'on',
+    jobs: e.QUESTLOG_JOBS === 'on',
+    smtp: { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Questlog <questlog@localhost>' },
     logLevel: e.LOG_LEVEL,
   });
 }

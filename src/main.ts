@@ -38,11 +38,14 @@ async function main(): Promise<void> {
     throw error;
   });
   logger.info({ port, embedded: app.db.embedded, kv: app.kv.kind }, 'questlog started');
+  if (config.jobs) app.jobs.start();
 
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    // Jobs first: the batch in flight finishes (or is released) while the adapters can still send.
+    await app.jobs.stop().catch((error) => logger.error({ err: error }, 'jobs shutdown failed'));
     await slack?.stop().catch((error) => logger.error({ err: error }, 'slack shutdown failed'));
     await discord?.stop().catch((error) => logger.error({ err: error }, 'discord shutdown failed'));
     await app.close().catch((error) => logger.error({ err: error }, 'shutdown failed'));
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
   if (config.console) {
     const user = process.env.USER || userInfo().username || 'local';
     const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, input: process.stdin, output: process.stdout, user });
-    app.notifier.register(new ConsoleNotifier(user, (reply) => adapter.print(reply)));
+    app.notifier.register(new ConsoleNotifier(user, (reply) => adapter.notify(reply)));
     await adapter.run();
     await stop(0);
   }

@@ -17,10 +17,32 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const jobRuns = new Counter({
+    name: 'questlog_job_runs_total',
+    help: 'Cron job runs in this replica, by job and outcome',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [registry],
+  });
+  const jobSeconds = new Histogram({
+    name: 'questlog_job_seconds',
+    help: 'Cron job run time',
+    labelNames: ['job'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+    registers: [registry],
+  });
+  const jobItems = new Counter({
+    name: 'questlog_job_items_total',
+    help: 'What cron jobs did (rows claimed, notifications sent, rows deleted, partitions created...), by job and item',
+    labelNames: ['job', 'what'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     commands,
     latency,
+    jobRuns,
+    jobSeconds,
+    jobItems,
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

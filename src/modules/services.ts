@@ -20,19 +20,35 @@ import { suggestNames } from './shared/names.js';
 import { markIdentityUnreachable } from './user/user.service.js';
 import { SlackInstallationService } from './slack-install/slack-installation.service.js';
 import { questButtons, questLine } from './quest/quest.presenter.js';
+import { NotificationService } from './notification/notification.service.js';
+import { ReminderService } from './reminder/reminder.service.js';
+import { JobStatusService } from '../jobs/job-status.js';
+import type { CompletionHook } from './quest/completion.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
   kv: KvStore;
   logger: Logger;
   directory: UserDirectory;
+  /** SMTP is configured (notifications can be emailed). */
+  emailAvailable?: boolean;
+  /** This replica runs the cron jobs (QUESTLOG_JOBS). */
+  jobsEnabled?: boolean;
 }
 
 /** Request-scoped services, bound to the request's forked EntityManager. */
 export function createServices(deps: ServiceDeps, em: EntityManager) {
   const leaderboard = new LeaderboardService(em, deps.kv, deps.logger);
   const progression = new ProgressionService(em, leaderboard);
-  const quests = new QuestService(em, progression);
+  // Completion rewards, then unlock notices for the quests it unblocks (same transaction).
+  const completion: CompletionHook = {
+    async onQuestCompleted(tx, quest, now) {
+      const rewards = await progression.onQuestCompleted(tx, quest, now);
+      await new ReminderService(tx).notifyUnlocked(quest);
+      return rewards;
+    },
+  };
+  const quests = new QuestService(em, completion);
   return {
     em,
     users: new UserService(em, deps.directory),
@@ -46,6 +62,8 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     achievements: new AchievementService(em),
     settings: new SettingsService(em, leaderboard),
     stats: new StatsService(em),
+    notifications: new NotificationService(em, deps.emailAvailable),
+    jobs: new JobStatusService(deps.kv, deps.jobsEnabled),
   };
 }
 

@@ -108,6 +108,12 @@ export interface FakeUser {
 }
 
 export interface DiscordFakeOptions {
+  /**
+   * Discord's global limit in requests per second over bot-token routes (sliding
+   * one-second window; Discord: 50). Over it: 429 with `global: true` and
+   * `retry_after`, counted in `globalRateLimited`. Unset: no limit.
+   */
+  globalRateLimit?: number;
   applicationId?: string;
   botUserId?: string;
   botUsername?: string;
@@ -371,6 +377,9 @@ export class DiscordFake {
   private readonly messages = new Map<string, DeliveredMessage>();
   private readonly closedDms = new Set<string>();
   private rateLimits: { remaining: number; retryAfter: number; global: boolean } | null = null;
+  private readonly globalWindow: number[] = [];
+  /** Requests answered 429 because they went over `globalRateLimit`. */
+  globalRateLimited = 0;
   private globalCommands: JsonObject[] = [];
   private readonly guildCommands = new Map<string, JsonObject[]>();
   private readonly commandIds = new Map<string, string>();
@@ -390,6 +399,7 @@ export class DiscordFake {
       callbackDeadlineMs: opts.callbackDeadlineMs ?? 3000,
       tokenLifetimeMs: opts.tokenLifetimeMs ?? 15 * 60_000,
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
+      globalRateLimit: opts.globalRateLimit ?? 0,
       token: opts.token,
       publicKeyHex: opts.publicKeyHex,
     };
@@ -1439,6 +1449,24 @@ export class DiscordFake {
     return { status: 200, body: edited.message };
   }
 
+  private overGlobalLimit(): Reply | null {
+    const limit = this.opts.globalRateLimit;
+    if (!limit) return null;
+    const now = Date.now();
+    while (this.globalWindow.length && this.globalWindow[0]! <= now - 1000) this.globalWindow.shift();
+    if (this.globalWindow.length < limit) {
+      this.globalWindow.push(now);
+      return null;
+    }
+    this.globalRateLimited++;
+    const retryAfter = Math.max(0.001, (this.globalWindow[0]! + 1000 - now) / 1000);
+    return {
+      status: 429,
+      headers: { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+      body: { message: 'You are being rate limited.', retry_after: Number(retryAfter.toFixed(3)), global: true, code: 0 },
+    };
+  }
+
   private okRateLimitHeaders(): Record<string, string> {
     return {
       'x-ratelimit-limit': '5',
@@ -1524,6 +1552,8 @@ export class DiscordFake {
         const auth = ctx.req.headers.authorization;
         const ok = this.opts.token ? auth === `Bot ${this.opts.token}` : typeof auth === 'string' && /^Bot \S+/.test(auth);
         if (!ok) return this.error(apiError(401, 0, '401: Unauthorized'));
+        const limited = this.overGlobalLimit();
+        if (limited) return limited;
       }
       return route.handler({ ...ctx, params: match.slice(1) });
     }

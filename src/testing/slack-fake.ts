@@ -44,6 +44,12 @@ export interface SlackFakeOptions {
   scopes?: string[];
   /** Port to listen on (default 0 = any free port). Always binds 127.0.0.1. */
   port?: number;
+  /**
+   * Per-method limits in calls per second (sliding one-second window), e.g.
+   * `{ 'chat.postMessage': 20 }`: a call over the limit answers HTTP 429 with
+   * `Retry-After` (whole seconds, as Slack sends it) and counts in `rateLimited`.
+   */
+  rateLimits?: Record<string, number>;
 }
 
 export interface SlackFakeCall {
@@ -177,6 +183,9 @@ export class SlackFake {
   private posts: ResponseUrlPost[] = [];
   private failures = new Map<string, string[]>();
   private rateLimits = new Map<string, { remaining: number; retryAfter: number }>();
+  private readonly windows = new Map<string, number[]>();
+  /** Calls answered 429 by the configured `rateLimits` (not by `rateLimitNext`). */
+  rateLimited = 0;
   private customHandlers = new Map<string, CustomHandler>();
   private expiredResponseUrls = new Set<string>();
   private revokedTokens = new Set<string>();
@@ -190,8 +199,11 @@ export class SlackFake {
   private lastTsSecond = 0;
   private idCounter = 0;
 
+  private readonly methodLimits: Record<string, number>;
+
   private constructor(server: Server, port: number, opts: SlackFakeOptions) {
     this.server = server;
+    this.methodLimits = opts.rateLimits ?? {};
     this.teamId = opts.teamId ?? 'T0FAKETEAM1';
     this.teamName = opts.teamName ?? 'QuestLog Test';
     this.teamDomain = opts.teamDomain ?? 'questlog-test';
@@ -403,6 +415,21 @@ export class SlackFake {
     const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
     const call: SlackFakeCall = { method, args, token, at: Date.now(), status: 200, response: {} };
     this.recorded.push(call);
+
+    const perSecond = this.methodLimits[method];
+    if (perSecond) {
+      const now = Date.now();
+      const window = (this.windows.get(method) ?? []).filter((t) => t > now - 1000);
+      this.windows.set(method, window);
+      if (window.length >= perSecond) {
+        this.rateLimited++;
+        call.status = 429;
+        call.response = { ok: false, error: 'ratelimited' };
+        reply(res, 429, call.response, { 'retry-after': String(Math.max(1, Math.ceil((window[0]! + 1000 - now) / 1000))) });
+        return;
+      }
+      window.push(now);
+    }
 
     const limit = this.rateLimits.get(method);
     if (limit && limit.remaining > 0) {

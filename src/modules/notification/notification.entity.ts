@@ -21,9 +21,19 @@ export const Notification = defineEntity({
     createdAt: createdAt(),
     expiresAt: timestamp().nullable(),
     metadata: metadata(),
+    /** One row per (user, key), e.g. `reminder:2026-12-02`: re-runs and other replicas write nothing twice. */
+    dedupeKey: p.string().length(120).nullable(),
+    /** Earliest send time (quiet hours, retry backoff); null = at once. */
+    deliverAfter: timestamp().nullable(),
+    /** A delivery worker's claim; once past, another worker may take the row. */
+    leaseUntil: timestamp().nullable(),
+    /** `dm`, `email`, or `reply` (shown in a command reply, so never sent as a DM). */
+    deliveredVia: p.string().length(20).nullable(),
   },
   primaryKeys: ['id', 'userId'],
+  uniques: [{ name: 'notifications_user_dedupe_unique', properties: ['userId', 'dedupeKey'] }],
   indexes: [
+    { name: 'idx_notifications_outbox', properties: ['isSent', 'deliverAfter'] },
     { name: 'idx_notifications_user_id', properties: ['userId'] },
     { name: 'idx_notifications_type', properties: ['type'] },
     { name: 'idx_notifications_is_read', properties: ['isRead'] },

@@ -186,9 +186,11 @@ export class ProgressionRepository {
     ];
     if (change.notices.length) {
       writes.push({
-        sql: `insert into notifications (user_id, type, title, message, data)
-          select ?, x.type, x.title, x.message, x.data from jsonb_to_recordset(?::jsonb) as x(type text, title text, message text, data jsonb)`,
-        params: [userId, JSON.stringify(change.notices)],
+        // The command's reply shows these notices: recorded as delivered in-reply, so the outbox never DMs them.
+        sql: `insert into notifications (user_id, type, title, message, data, is_sent, sent_at, delivered_via)
+          select ?, x.type, x.title, x.message, x.data, true, ?::timestamptz, 'reply'
+          from jsonb_to_recordset(?::jsonb) as x(type text, title text, message text, data jsonb)`,
+        params: [userId, change.now.toISOString(), JSON.stringify(change.notices)],
       });
     }
     if (change.streaks?.updates.length) {

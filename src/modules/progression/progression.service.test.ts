@@ -109,14 +109,15 @@ describe('rewards at completion', () => {
     const levelUp = reply.followUps?.find((f) => f.title?.includes('Level up'));
     expect(levelUp).toMatchObject({ title: '⬆️ Level up! You reached level 2', tone: 'success', progress: { value: 160, max: 200 } });
     const { id } = await userRow('lena');
-    const notifications = await app.sql<{ type: string; title: string; is_sent: boolean }>(
-      'select type, title, is_sent from notifications where user_id = ? order by type, title',
+    const notifications = await app.sql<{ type: string; title: string; is_sent: boolean; delivered_via: string }>(
+      'select type, title, is_sent, delivered_via from notifications where user_id = ? order by type, title',
       [id],
     );
     expect(notifications).toEqual([
-      { type: 'achievement_unlocked', title: 'Achievement unlocked: Epic Undertaking', is_sent: false },
-      { type: 'achievement_unlocked', title: 'Achievement unlocked: First Steps', is_sent: false },
-      { type: 'level_up', title: 'Level 2!', is_sent: false },
+      // Shown in the reply above, so recorded as delivered there and never sent again as a DM.
+      { type: 'achievement_unlocked', title: 'Achievement unlocked: Epic Undertaking', is_sent: true, delivered_via: 'reply' },
+      { type: 'achievement_unlocked', title: 'Achievement unlocked: First Steps', is_sent: true, delivered_via: 'reply' },
+      { type: 'level_up', title: 'Level 2!', is_sent: true, delivered_via: 'reply' },
     ]);
     const [log] = await app.sql<{ action_data: Record<string, unknown> }>(
       "select action_data from user_behavior_logs where user_id = ? and action_type = 'rewards_granted'",

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { nextLocalTime } from '../notification/notification.rules.js';
 import { isValidTimezone } from '../shared/time.js';
 
 const CLOCK = /^([01]?\d|2[0-3]):([0-5]\d)$/;
@@ -18,12 +18,9 @@ export function canonicalTimezone(zone: string): string | null {
 
 /**
  * The next instant strictly after `now` when the wall clock in `timezone` shows
- * `hhmm`. A time skipped by a DST change fires at the first valid minute after it.
+ * `hhmm`. A time skipped by a DST change fires at the first valid minute after the
+ * gap; a repeated one at its first occurrence (the reminder job's own rule).
  */
 export function nextReminderAt(now: Date, timezone: string, hhmm: string): Date {
-  const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
-  const local = DateTime.fromJSDate(now, { zone: timezone });
-  let candidate = local.set({ hour, minute, second: 0, millisecond: 0 });
-  if (candidate <= local) candidate = local.plus({ days: 1 }).set({ hour, minute, second: 0, millisecond: 0 });
-  return candidate.toJSDate();
+  return nextLocalTime(now, timezone, hhmm);
 }

@@ -46,16 +46,22 @@ export const UserProfile = defineEntity({
     locale: p.string().length(10).default('en'),
     streakFreezes: p.integer().default(0),
     leaderboardOptIn: p.boolean().default(true),
+    /** Local hour of the streak-at-risk nudge (issue 10). */
+    streakNudgeHour: p.smallint().default(20),
+    /** Next instant the streak watch looks at this user (evening nudge or day end); null = work it out next tick. */
+    nextStreakCheckAt: timestamp().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   indexes: [
     { name: 'idx_user_profiles_user_id', properties: ['user'] },
+    { name: 'idx_user_profiles_next_streak_check_at', properties: ['nextStreakCheckAt'] },
     { name: 'idx_user_profiles_next_reminder_at', properties: ['nextReminderAt'] },
   ],
   checks: [
     { name: 'user_profiles_day_start_hour_check', expression: 'day_start_hour >= 0 and day_start_hour <= 23' },
     { name: 'user_profiles_streak_freezes_check', expression: 'streak_freezes >= 0 and streak_freezes <= 2' },
+    { name: 'user_profiles_streak_nudge_hour_check', expression: 'streak_nudge_hour >= 0 and streak_nudge_hour <= 23' },
   ],
 });
 export type IUserProfile = InferEntity<typeof UserProfile>;

@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher } from '../../core/dispatch.js';
 import { splitCommandLine, type Identity } from '../../core/invocation.js';
@@ -24,6 +24,8 @@ export function consoleIdentity(user: string): Identity {
 export class ConsoleAdapter {
   private readonly interactive: boolean;
   private readonly colour: boolean;
+  /** The prompt while `run` reads input; a notification redraws it after printing. */
+  private prompt: Interface | undefined;
 
   constructor(private readonly options: ConsoleOptions) {
     this.interactive = Boolean(options.input.isTTY && options.output.isTTY);
@@ -35,6 +37,19 @@ export class ConsoleAdapter {
     this.options.output.write(`${renderConsole(reply, this.colour)}\n`);
   }
 
+  /**
+   * Prints a message that arrives while the user may be typing (a due reminder):
+   * it goes above the prompt, which is drawn again with the half-typed line kept.
+   */
+  notify(reply: Reply): void {
+    const { output } = this.options;
+    if (!this.interactive || !this.prompt) return this.print(reply);
+    clearLine(output, 0);
+    cursorTo(output, 0);
+    this.print(reply);
+    this.prompt.prompt(true);
+  }
+
   async run(): Promise<void> {
     const { input, output, user } = this.options;
     const rl = createInterface({ input, output: this.interactive ? output : undefined, terminal: this.interactive });
@@ -42,6 +57,7 @@ export class ConsoleAdapter {
       output.write(`Questlog (local mode) — signed in as ${user}. Type /questlog help, or /exit to leave.\n`);
       rl.setPrompt('questlog> ');
       rl.prompt();
+      this.prompt = rl;
     }
     for await (const line of rl) {
       const trimmed = line.trim();
@@ -49,6 +65,7 @@ export class ConsoleAdapter {
       if (trimmed) await this.handleLine(trimmed);
       if (this.interactive) rl.prompt();
     }
+    this.prompt = undefined;
     rl.close();
   }
 
