@@ -19,6 +19,9 @@ export async function executeBatchAll(em: EntityManager, statements: Statement[]
   const live = statements.filter((s) => s.sql);
   if (live.length === 1) return [await em.execute<Record<string, unknown>[]>(live[0]!.sql, live[0]!.params ?? [])];
   const sql = live.map((s) => s.sql.trim().replace(/;$/, '')).join(';\n');
-  const results: unknown = await em.execute<any>(sql, live.flatMap((s) => s.params ?? []));
+  const results: unknown = await em.execute<any>(
+    sql,
+    live.flatMap((s) => s.params ?? []),
+  );
   return Array.isArray(results) ? (results as Array<Record<string, unknown>[]>) : [];
 }
