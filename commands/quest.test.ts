@@ -132,6 +132,16 @@ describe('/quest start', () => {
     expect(await logs('stan', 'quest_started')).toEqual([{ action_data: expect.objectContaining({ number: n, from: 'ACTIVE', to: 'IN_PROGRESS' }) }]);
   });
 
+  it('shows the new state when the quest is named by its title (read again after the change)', async () => {
+    await create('stella', 'Water the plants');
+    const started = await app.run('/quest start "Water the plants"', 'stella');
+    expect(started.fields?.find((f) => f.name === 'Status')?.value).toBe('in progress');
+    const edited = await app.run('/quest edit "Water the plants" title:"Water the garden"', 'stella');
+    expect(edited.title).toMatch(/Water the garden$/);
+    const archived = await app.run('/quest archive "Water the garden"', 'stella');
+    expect(archived.fields?.find((f) => f.name === 'Status')?.value).toBe('archived');
+  });
+
   it('starts a draft too, but not a quest already under way or done', async () => {
     const n = await create('stan', 'Plan the trip', 'status:draft');
     await app.run(`/quest start #${n}`, 'stan');

@@ -6,16 +6,8 @@ export async function logBehavior(em: EntityManager, userId: string, actionType:
   await new BehaviorLogRepository(em).append({ userId, actionType, actionData });
 }
 
-// Transitional: progression and streak (being moved to repositories separately)
-// still batch raw statements; delete these two once they no longer import them.
-
-/** The insert `logBehavior` runs, as raw SQL for the progression batch. */
-export function behaviorLogInsert(userId: string, actionType: string, actionData: Record<string, unknown>): { sql: string; params: unknown[] } {
-  return {
-    sql: 'insert into user_behavior_logs (user_id, action_type, action_data) values (?, ?, ?)',
-    params: [userId, actionType, JSON.stringify(actionData)],
-  };
-}
+// Transitional: the progression and streak repositories still send raw statements
+// in one round trip through this; move it into them (or onto sendTogether) and delete it.
 
 export interface Statement {
   sql: string;
@@ -27,6 +19,9 @@ export async function executeBatchAll(em: EntityManager, statements: Statement[]
   const live = statements.filter((s) => s.sql);
   if (live.length === 1) return [await em.execute<Record<string, unknown>[]>(live[0]!.sql, live[0]!.params ?? [])];
   const sql = live.map((s) => s.sql.trim().replace(/;$/, '')).join(';\n');
-  const results: unknown = await em.execute<any>(sql, live.flatMap((s) => s.params ?? []));
+  const results: unknown = await em.execute<any>(
+    sql,
+    live.flatMap((s) => s.params ?? []),
+  );
   return Array.isArray(results) ? (results as Array<Record<string, unknown>[]>) : [];
 }

@@ -1,15 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import {
-  createdAt,
-  DEPENDENCY_TYPES,
-  DIFFICULTIES,
-  metadata,
-  PRIORITIES,
-  QUEST_STATUSES,
-  timestamp,
-  updatedAt,
-  uuidPk,
-} from '../columns.js';
+import { createdAt, DEPENDENCY_TYPES, DIFFICULTIES, metadata, PRIORITIES, QUEST_STATUSES, timestamp, updatedAt, uuidPk } from '../columns.js';
 import { User } from '../user/user.entity.js';
 import { Category } from '../category/category.entity.js';
 import { Project } from '../project/project.entity.js';
@@ -36,7 +26,11 @@ export const Quest = defineEntity({
     project: p.manyToOne(Project).ref().fieldName('project_id').deleteRule('set null').nullable(),
     /** The checklist, in order. */
     steps: () => p.oneToMany(QuestStep).mappedBy('quest').orderBy({ orderIndex: 'asc', createdAt: 'asc', id: 'asc' }),
-    tags: () => p.manyToMany(Tag).pivotEntity(() => QuestTag).owner(),
+    tags: () =>
+      p
+        .manyToMany(Tag)
+        .pivotEntity(() => QuestTag)
+        .owner(),
     /** What this quest waits on. */
     prerequisites: () => p.oneToMany(QuestDependency).mappedBy('dependent'),
     createdAt: createdAt(),

@@ -49,7 +49,15 @@ describe('completion hook', () => {
       expect((r.reason as Error).message).toMatch(/it is already completed/);
     }
     expect(calls).toEqual([
-      expect.objectContaining({ id: quest.id, userId: quest.userId, number: quest.number, title: 'Race me', difficulty: 'MEDIUM', estimatedDuration: 30, completedAt: now }),
+      expect.objectContaining({
+        id: quest.id,
+        userId: quest.userId,
+        number: quest.number,
+        title: 'Race me',
+        difficulty: 'MEDIUM',
+        estimatedDuration: 30,
+        completedAt: now,
+      }),
     ]);
     expect(await app.sql('select amount from experience_events where quest_id = ?', [quest.id])).toEqual([{ amount: 25 }]);
   });
@@ -61,7 +69,9 @@ describe('completion hook', () => {
         throw new Error('ledger unavailable');
       },
     };
-    await expect(new QuestService(app.db.orm.em.fork(), failing).completeQuest(quest.userId, `#${quest.number}`, {}, now)).rejects.toThrow('ledger unavailable');
+    await expect(new QuestService(app.db.orm.em.fork(), failing).completeQuest(quest.userId, `#${quest.number}`, {}, now)).rejects.toThrow(
+      'ledger unavailable',
+    );
     expect(await app.sql('select status, completed_at from quests where id = ?', [quest.id])).toEqual([{ status: 'ACTIVE', completed_at: null }]);
     expect(await app.sql('select id from quest_analytics where quest_id = ?', [quest.id])).toEqual([]);
     expect(await app.sql(`select id from user_behavior_logs where action_type = 'quest_completed' and action_data->>'questId' = ?`, [quest.id])).toEqual([]);
@@ -105,7 +115,8 @@ describe('the completion statement agrees with the rules', () => {
     ['never started', null, undefined],
   ])('stores the actual duration actualDuration infers: %s', async (name, since, minutes) => {
     const quest = await newQuest('durations', name);
-    const startedAt = since === null ? null : new Date(now.getTime() - (since.endsWith('seconds') ? Number.parseInt(since) * 1000 : Number.parseInt(since) * 60_000));
+    const startedAt =
+      since === null ? null : new Date(now.getTime() - (since.endsWith('seconds') ? Number.parseInt(since) * 1000 : Number.parseInt(since) * 60_000));
     await app.sql('update quests set status = ?, started_at = ? where id = ?', [startedAt ? 'IN_PROGRESS' : 'ACTIVE', startedAt, quest.id]);
     const result = await service().completeQuest(quest.userId, `#${quest.number}`, { minutes }, now);
     const expected = actualDuration({ status: startedAt ? 'IN_PROGRESS' : 'ACTIVE', startedAt }, now, minutes);

@@ -215,7 +215,10 @@ export class QuestService {
       }
       let status: { from: QuestStatus; to: QuestStatus } | undefined;
       if (input.status && input.status !== quest.status) {
-        status = { from: quest.status, to: await this.moveStatus(quests, userId, quest, input.status, now, `set ${questLabel(quest)} to ${statusLabel(input.status)}`) };
+        status = {
+          from: quest.status,
+          to: await this.moveStatus(quests, userId, quest, input.status, now, `set ${questLabel(quest)} to ${statusLabel(input.status)}`),
+        };
         changes.push('status');
       }
       if (changes.length) await quests.logAction({ userId, actionType: 'quest_edited', actionData: { questId: id, number: quest.number, changes, status } });
@@ -296,7 +299,11 @@ export class QuestService {
       if (existing) await quests.retypeDependency(quest.id, prerequisite.id, type);
       else await quests.addDependency(quest.id, prerequisite.id, type);
       const outcome = existing ? 'retyped' : 'added';
-      await quests.logAction({ userId, actionType: 'quest_dependency_added', actionData: { questId: quest.id, prerequisiteId: prerequisite.id, type, outcome } });
+      await quests.logAction({
+        userId,
+        actionType: 'quest_dependency_added',
+        actionData: { questId: quest.id, prerequisiteId: prerequisite.id, type, outcome },
+      });
       return outcome;
     });
     return { quest: await this.getDetail(userId, quest.id), prerequisite, type, outcome };
@@ -309,7 +316,11 @@ export class QuestService {
       const removed = await quests.dependencyType(quest.id, prerequisite.id, { lock: true });
       if (removed) await quests.removeDependency(quest.id, prerequisite.id);
       if (!removed) throw new NotFoundError(questMessages.does_not_wait({ quest: questLabel(quest), prerequisite: questLabel(prerequisite) }));
-      await quests.logAction({ userId, actionType: 'quest_dependency_removed', actionData: { questId: quest.id, prerequisiteId: prerequisite.id, type: removed } });
+      await quests.logAction({
+        userId,
+        actionType: 'quest_dependency_removed',
+        actionData: { questId: quest.id, prerequisiteId: prerequisite.id, type: removed },
+      });
       return removed;
     });
     return { quest: await this.getDetail(userId, quest.id), prerequisite, type, outcome: 'removed' };
@@ -327,7 +338,9 @@ export class QuestService {
       const quest = await quests.find(userId, key, { lock: true });
       if (!quest) throw new NotFoundError(missing);
       if (move.onlyFrom && quest.status !== move.onlyFrom) {
-        throw new ConflictError(questMessages.not_in_status({ quest: questLabel(quest), expected: statusLabel(move.onlyFrom), actual: statusLabel(quest.status) }));
+        throw new ConflictError(
+          questMessages.not_in_status({ quest: questLabel(quest), expected: statusLabel(move.onlyFrom), actual: statusLabel(quest.status) }),
+        );
       }
       const status = await this.moveStatus(quests, userId, quest, move.to, now, `${move.verb} ${questLabel(quest)}`);
       await quests.logAction({ userId, actionType: move.action, actionData: { questId: quest.id, number: quest.number, from: quest.status, to: status } });

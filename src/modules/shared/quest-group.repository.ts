@@ -53,7 +53,9 @@ export class QuestGroupRepository {
 
   /** Creates the group unless the user has one of that name; its id, or null when the name is taken. */
   async createIfNew(userId: string, input: GroupChanges & { name: string }): Promise<string | null> {
-    const values = Object.fromEntries(Object.entries({ userId, name: input.name, color: input.color, description: input.description }).filter(([, v]) => v !== undefined)) as { userId: string; name: string };
+    const values = Object.fromEntries(
+      Object.entries({ userId, name: input.name, color: input.color, description: input.description }).filter(([, v]) => v !== undefined),
+    ) as { userId: string; name: string };
     const [row] = await this.em
       .createQueryBuilder(ENTITY[this.label] as typeof Category)
       .insert(values)
@@ -118,10 +120,21 @@ export class QuestGroupRepository {
     const archivable = this.label === 'project';
     const rows = await this.em
       .createQueryBuilder(ENTITY[this.label] as typeof Category, 'g')
-      .select(['id', 'name', 'color', 'description', ...(archivable ? ['archived'] : []), counted('qa', false).as('quests'), counted('qo', true).as('openQuests')])
+      .select([
+        'id',
+        'name',
+        'color',
+        'description',
+        ...(archivable ? ['archived'] : []),
+        counted('qa', false).as('quests'),
+        counted('qo', true).as('openQuests'),
+      ])
       .where(where)
       .orderBy(archivable ? [{ archived: 'asc' } as never, { [sql.lower('name')]: 'asc' }] : { [sql.lower('name')]: 'asc' })
-      .execute<Array<Omit<QuestGroup, 'quests' | 'openQuests' | 'archived'> & { archived?: boolean; quests: string | number; openQuests: string | number }>>('all', false);
+      .execute<Array<Omit<QuestGroup, 'quests' | 'openQuests' | 'archived'> & { archived?: boolean; quests: string | number; openQuests: string | number }>>(
+        'all',
+        false,
+      );
     return rows.map((r) => ({
       id: r.id,
       name: r.name,

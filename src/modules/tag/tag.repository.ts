@@ -55,11 +55,7 @@ export class TagRepository {
       .ignore()
       .returning(['id'])
       .execute<Array<{ id: string }>>('all', false);
-    const tags = await this.em.find(
-      Tag,
-      { userId, [sql.lower('name')]: { $in: names.map((n) => n.toLowerCase()) } },
-      { fields: ['id', 'name'] },
-    );
+    const tags = await this.em.find(Tag, { userId, [sql.lower('name')]: { $in: names.map((n) => n.toLowerCase()) } }, { fields: ['id', 'name'] });
     return { tags: tags.map((t) => ({ id: t.id, name: t.name })), created: new Set(inserted.map((r) => r.id)) };
   }
 
@@ -105,7 +101,10 @@ export class TagRepository {
   }
 
   private async summaries(userId: string, name?: string): Promise<TagSummary[]> {
-    const quests = this.em.createQueryBuilder(QuestTag, 'qt').count().where({ tag: sql.ref('t.id') });
+    const quests = this.em
+      .createQueryBuilder(QuestTag, 'qt')
+      .count()
+      .where({ tag: sql.ref('t.id') });
     const rows = await this.em
       .createQueryBuilder(Tag, 't')
       .select(['id', 'name', 'color', quests.as('quests')])

@@ -3,7 +3,10 @@ import { orderAsGiven, uniqueNames } from './tag.rules.js';
 
 describe('uniqueNames', () => {
   it.each([
-    [['work', 'Work', ' urgent '], ['work', 'urgent']],
+    [
+      ['work', 'Work', ' urgent '],
+      ['work', 'urgent'],
+    ],
     [['', '  ', 'a'], ['a']],
     [[], []],
   ])('%j -> %j', (names, expected) => expect(uniqueNames(names)).toEqual(expected));
@@ -11,6 +14,10 @@ describe('uniqueNames', () => {
 
 describe('orderAsGiven', () => {
   it('sorts by the position of each name in the given list, ignoring case', () => {
-    expect(orderAsGiven([{ name: 'Finance' }, { name: 'urgent' }, { name: 'Work' }], ['work', ' URGENT', 'finance']).map((t) => t.name)).toEqual(['Work', 'urgent', 'Finance']);
+    expect(orderAsGiven([{ name: 'Finance' }, { name: 'urgent' }, { name: 'Work' }], ['work', ' URGENT', 'finance']).map((t) => t.name)).toEqual([
+      'Work',
+      'urgent',
+      'Finance',
+    ]);
   });
 });
