@@ -9,6 +9,7 @@ import { createKvStore } from './infra/kv/index.js';
 import type { KvStore } from './infra/kv/kv.js';
 import type { Logger } from './infra/logger.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
+import { instrumentDatabase } from './infra/db/instrument.js';
 import { UserDirectory } from './modules/user/user.service.js';
 import { createServices, type AppServices, type ServiceDeps } from './modules/services.js';
 
@@ -35,6 +36,7 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
   const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
+  instrumentDatabase(db.orm, metrics, logger);
   const registry = new CommandRegistry(commands);
   const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory() };
   const dispatcher = new Dispatcher({

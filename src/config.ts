@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactSecrets } from './infra/redact.js';
 
 const onOff = z.enum(['on', 'off']);
 const optionalText = z.string().trim().min(1).optional();
@@ -46,6 +47,7 @@ const schema = z
     OPENAI_BASE_URL: httpUrl.optional(),
     OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
     QUESTLOG_CONSOLE: onOff.optional(),
+    METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -97,6 +99,8 @@ export interface Config {
   };
   openai: { apiKey?: string; baseUrl?: string; model: string };
   console: boolean;
+  /** Bearer token for GET /metrics; unset: /metrics answers loopback callers only. */
+  metricsToken?: string;
   logLevel: string;
 }
 
@@ -109,7 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'configuration');
-    const shown = cleaned[variable] !== undefined && !/TOKEN|SECRET|KEY|PASSWORD/.test(variable) ? ` (got "${cleaned[variable]}")` : '';
+    // A URL is shown without its credentials; secrets are never shown.
+    const shown = cleaned[variable] !== undefined && !/TOKEN|SECRET|KEY|PASSWORD/.test(variable) ? ` (got "${redactSecrets(cleaned[variable]!)}")` : '';
     const message = issue.code === 'invalid_value' && 'values' in issue ? `must be one of ${(issue.values as unknown[]).join(', ')}` : issue.message;
     throw new ConfigError(`Invalid configuration: ${variable} ${message}${shown}`);
   }
@@ -141,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
     console: (e.QUESTLOG_CONSOLE ?? (slackEnabled || discordEnabled ? 'off' : 'on')) === 'on',
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../infra/logger.js';
+import { withLogContext, type Logger } from '../infra/logger.js';
+import { safeError } from '../infra/redact.js';
 import { createServices, type ServiceDeps } from '../modules/services.js';
 import { suggestNames } from '../modules/shared/names.js';
 import { truncate } from '../modules/shared/text.js';
@@ -63,8 +64,17 @@ export class Dispatcher {
     }
   }
 
+  /** The command's name when it exists, else `unknown`: metric labels and log fields stay a bounded set. */
+  commandLabel(command: string): string {
+    return this.deps.registry.get(command)?.name ?? 'unknown';
+  }
+
   async dispatch(invocation: Invocation): Promise<Reply> {
     const correlationId = randomUUID().slice(0, 8);
+    return withLogContext({ correlationId, command: this.commandLabel(invocation.command) }, () => this.dispatchWithin(invocation, correlationId));
+  }
+
+  private async dispatchWithin(invocation: Invocation, correlationId: string): Promise<Reply> {
     const started = performance.now();
     let outcome: 'ok' | 'user_error' | 'failure' = 'ok';
     try {
@@ -76,8 +86,8 @@ export class Dispatcher {
       return this.errorReply(error, invocation, correlationId);
     } finally {
       const seconds = (performance.now() - started) / 1000;
-      this.deps.observe?.(invocation.command, invocation.identity.platform, outcome, seconds);
-      this.deps.logger.debug({ correlationId, command: invocation.command, source: invocation.source, outcome, ms: Math.round(seconds * 1000) }, 'command handled');
+      this.deps.observe?.(this.commandLabel(invocation.command), invocation.identity.platform, outcome, seconds);
+      this.deps.logger.debug({ source: invocation.source, outcome, ms: Math.round(seconds * 1000) }, 'command handled');
     }
   }
 
@@ -104,7 +114,7 @@ export class Dispatcher {
       const quests = await services.quests.suggestQuests(user.id, partial, 25);
       return quests.map((q) => ({ name: truncate(`#${q.number} ${q.title} (${q.status.toLowerCase().replace('_', ' ')})`, 100), value: String(q.number) }));
     } catch (error) {
-      this.deps.logger.warn({ err: error, command: invocation.command }, 'autocomplete failed');
+      this.deps.logger.warn({ err: safeError(error), command: this.commandLabel(invocation.command) }, 'autocomplete failed');
       return [];
     }
   }
@@ -134,7 +144,12 @@ export class Dispatcher {
         footer: error.details.usage ? `Usage: ${error.details.usage}` : undefined,
       };
     }
-    this.deps.logger.error({ err: error, correlationId, command: invocation.command, identity: invocation.identity }, 'command failed');
+    // Class, code and statement shape only: the raw error would carry SQL parameters (titles, ids) and display names.
+    const { platform, scope, platformUserId } = invocation.identity;
+    this.deps.logger.error(
+      { err: safeError(error), correlationId, command: this.commandLabel(invocation.command), identity: { platform, scope, platformUserId } },
+      'command failed',
+    );
     return {
       tone: 'error',
       ephemeral: true,

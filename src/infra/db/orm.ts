@@ -3,6 +3,7 @@ import pg from 'pg';
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
+import { sqlShape } from '../redact.js';
 import { migrationsList } from '../../../migrations/index.js';
 import { entities } from '../../modules/entities.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
@@ -30,7 +31,8 @@ export function ormConfig(options: OrmOptions): Options {
     pool: options.embedded ? { min: 1, max: 1 } : { min: 0, max: options.poolMax ?? 20 },
     debug: options.debug ?? false,
     // MikroORM prints to stdout by default; route it to the app's log so the console stays clean.
-    logger: (message: string) => options.logger?.debug({ orm: message }),
+    // Its query lines inline the parameters (titles, ids): only the statement's shape is kept.
+    logger: (message: string) => options.logger?.debug({ orm: sqlShape(message) }),
     allowGlobalContext: false,
     forceUndefined: false,
     migrations: {
@@ -75,7 +77,13 @@ export async function openDatabase(options: {
     embedded = await startEmbeddedPostgres(options.dataDir, options.embeddedSeed);
     clientUrl = embedded.url;
   }
-  const orm = await MikroORM.init(ormConfig({ clientUrl, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }));
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(ormConfig({ clientUrl, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }));
+  } catch (error) {
+    await embedded?.close();
+    throw unreachable(error, clientUrl);
+  }
   try {
     if (options.migrate !== false) {
       if (embedded) await orm.getMigrator().up();
@@ -84,7 +92,7 @@ export async function openDatabase(options: {
   } catch (error) {
     await orm.close(true);
     await embedded?.close();
-    throw error;
+    throw unreachable(error, clientUrl);
   }
   return {
     orm,
@@ -95,6 +103,22 @@ export async function openDatabase(options: {
       await embedded?.close();
     },
   };
+}
+
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+
+/** A connection failure becomes one sentence naming the host (never the URL's credentials); other errors pass through. */
+function unreachable(error: unknown, clientUrl: string): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !CONNECT_FAILURES.has(code)) return error;
+  let where = 'the configured host';
+  try {
+    const url = new URL(clientUrl);
+    where = `${url.hostname}:${url.port || '5432'}`;
+  } catch {
+    // keep the generic wording
+  }
+  return Object.assign(new Error(`cannot reach the database at ${where} (${code}); check DATABASE_URL and that PostgreSQL is running`), { code });
 }
 
 async function withAdvisoryLock<T>(clientUrl: string, work: () => Promise<T>): Promise<T> {
