@@ -95,8 +95,9 @@ export class Dispatcher {
   async autocomplete(invocation: Invocation, focused: string, partial: string): Promise<AutocompleteChoice[]> {
     try {
       const resolved = this.deps.registry.resolve(invocation.command, invocation.subcommand);
-      const option = (resolved.sub.options as Record<string, AnyOption>)[focused];
-      if (!option) return [];
+      const options = resolved.sub.options as Record<string, AnyOption>;
+      if (!Object.hasOwn(options, focused)) return [];
+      const option = options[focused]!;
       if (option.kind === 'choice') {
         return option.choices
           .filter((c) => c.toLowerCase().startsWith(partial.toLowerCase()))

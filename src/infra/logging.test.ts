@@ -34,6 +34,16 @@ describe('logs', () => {
     await app.sql('alter table quests drop constraint no_secret_plans');
   });
 
+  it('a NUL byte in a title is a precise error, stores nothing and logs no failure', async () => {
+    lines.length = 0;
+    const before = await app.sql<{ n: string }>('select count(*) as n from quests');
+    const reply = await app.run('/quest create "bad\u0000title"', 'dora');
+    expect(reply).toMatchObject({ tone: 'error', ephemeral: true });
+    expect(reply.text).toBe('`title` must not contain control characters (found U+0000).');
+    expect(await app.sql<{ n: string }>('select count(*) as n from quests')).toEqual(before);
+    expect(lines.some((l) => l.level >= 50)).toBe(false);
+  });
+
   it('statement latency and pool usage are on /metrics without SQL text', async () => {
     await app.run('/quest list');
     const text = (await app.metrics.render()).body;
