@@ -34,8 +34,17 @@ export interface App {
  */
 export async function createApp(config: Readonly<Config>, logger: Logger, options: { clock?: () => Date; poolMax?: number; embeddedSeed?: Blob } = {}): Promise<App> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
-  const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
+  const kv = createKvStore(config.redisUrl, {
+    onError: (error: Error) => logger.warn({ err: error }, 'redis error'),
+    guard: {
+      onStateChange: (open) => {
+        metrics.kvBreaker.set(open ? 1 : 0);
+        if (open) logger.warn('kv store failing: skipping it for now (no cache, no cross-replica dedupe)');
+        else logger.info('kv store answering again');
+      },
+    },
+  });
   instrumentDatabase(db.orm, metrics, logger);
   const registry = new CommandRegistry(commands);
   const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory() };
@@ -53,9 +62,11 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
     logger,
     [
       { name: 'database', check: async () => void (await db.orm.em.fork().execute('select 1')) },
-      { name: 'kv', check: () => kv.ping() },
+      // Commands work without the kv store (degraded): it is logged when down, never makes the replica unready.
+      { name: 'kv', check: () => kv.ping(), required: false },
     ],
     () => metrics.render(),
+    { metricsToken: config.metricsToken },
   );
   return {
     config,
