@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { AppError, ValidationError } from './errors.js';
@@ -86,5 +87,25 @@ describe('grammar under hostile input', () => {
       const { resolved, raw } = registry.parseText('quest', 'create "a\u0000"');
       registry.parseArgs(resolved, raw);
     }).toThrow(ValidationError);
+  });
+});
+
+describe('grammar fuzz', () => {
+  const words = fc.constantFrom('create', 'list', 'view', 'complete', 'edit', 'delete', 'difficulty:', 'estimate:', 'title:', '"', "'", '“', '#1', 'constructor', '__proto__', '\u0000', '\u202E', '😀', ' ');
+  const line = fc.oneof(fc.string({ maxLength: 80, unit: 'binary' }), fc.array(fc.oneof(words, fc.string({ maxLength: 8 })), { maxLength: 12 }).map((parts) => parts.join(' ')));
+
+  it('every input either parses or throws an AppError with a message (never a crash)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...commands.map((c) => c.name)), line, (command, text) => {
+        try {
+          const { resolved, raw } = registry.parseText(command, text);
+          registry.parseArgs(resolved, raw);
+        } catch (error) {
+          expect(error).toBeInstanceOf(AppError);
+          expect((error as AppError).message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

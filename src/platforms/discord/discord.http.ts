@@ -66,11 +66,19 @@ export function mountHttpInteractions(options: HttpInteractionsOptions): { stop(
     } catch {
       return json(res, 400, { error: 'body is not JSON' });
     }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return json(res, 400, { error: 'not an interaction' });
     if (payload.type === InteractionType.Ping) return json(res, 200, { type: InteractionResponseType.Pong });
-    if (typeof payload !== 'object' || payload === null) return json(res, 400, { error: 'not an interaction' });
     if (typeof payload.id !== 'string' || typeof payload.token !== 'string') return json(res, 400, { error: 'not an interaction' });
     if (!/^\d{1,64}$/.test(payload.id) || payload.id.length > MAX_ID || payload.token.length > MAX_TOKEN) {
       return json(res, 400, { error: 'interaction id or token malformed' });
+    }
+    const raw = payload as unknown as { member?: { user?: { id?: unknown } }; user?: { id?: unknown }; guild_id?: unknown; channel_id?: unknown };
+    for (const [field, value] of [
+      ['user id', raw.member?.user?.id ?? raw.user?.id],
+      ['guild_id', raw.guild_id],
+      ['channel_id', raw.channel_id],
+    ] as const) {
+      if (value !== undefined && (typeof value !== 'string' || !/^\d{1,64}$/.test(value))) return json(res, 400, { error: `${field} malformed` });
     }
     if (!(await firstDelivery(kv, payload.id, deps))) return json(res, 409, { error: 'interaction already handled' });
 
