@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
@@ -22,10 +24,41 @@ export interface OrmOptions {
   logger?: Logger;
 }
 
+/**
+ * TLS settings from the URL's `sslmode` (and `sslrootcert`, `sslcert`, `sslkey`
+ * files), as node-postgres reads them: MikroORM takes only host, port, user,
+ * password and database from `clientUrl`, so without this `?sslmode=` would be
+ * silently ignored. `disable`: plain TCP; `no-verify`: encrypted, certificate
+ * not checked; `prefer`, `require`, `verify-ca`, `verify-full`: encrypted and
+ * the certificate verified (system CAs, or `sslrootcert`).
+ */
+export function tlsFromUrl(clientUrl: string): TlsOptions | false | undefined {
+  let params: URLSearchParams;
+  try {
+    params = new URL(clientUrl).searchParams;
+  } catch {
+    return undefined;
+  }
+  const mode = params.get('sslmode') ?? undefined;
+  const rootCert = params.get('sslrootcert');
+  const cert = params.get('sslcert');
+  const key = params.get('sslkey');
+  if (!mode && !rootCert && !cert && !key) return params.get('ssl') === 'true' ? {} : undefined;
+  if (mode === 'disable') return false;
+  const tls: TlsOptions = {};
+  if (rootCert) tls.ca = readFileSync(rootCert, 'utf8');
+  if (cert) tls.cert = readFileSync(cert, 'utf8');
+  if (key) tls.key = readFileSync(key, 'utf8');
+  if (mode === 'no-verify') tls.rejectUnauthorized = false;
+  return tls;
+}
+
 /** The one ORM configuration, shared by the app, the CLI and tests. */
 export function ormConfig(options: OrmOptions): Options {
+  const tls = options.embedded ? undefined : tlsFromUrl(options.clientUrl);
   return defineConfig({
     clientUrl: options.clientUrl,
+    ...(tls !== undefined ? { driverOptions: { connection: { ssl: tls } } } : {}),
     entities,
     extensions: [Migrator],
     pool: options.embedded ? { min: 1, max: 1 } : { min: 0, max: options.poolMax ?? 20 },
