@@ -86,7 +86,7 @@ describe.skipIf(!hasRedis)('Redis killed under load', () => {
     expect(results.every((r) => r.status === 200 && (r.type === 4 || r.type === 5))).toBe(true);
     const titles = (await app.sql<{ title: string }>("select title from quests where title like 'Load %'")).map((r) => r.title);
     expect(new Set(titles).size).toBe(25);
-  });
+  }, 120_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL connections cut mid-traffic', () => {
@@ -138,5 +138,5 @@ describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL connections cut mid-traff
     } finally {
       await admin.end();
     }
-  });
+  }, 120_000);
 });

@@ -56,8 +56,9 @@ export function slackRequestGuard(options: SlackGuardOptions) {
     }
     const payload = readPayload(text, form);
     if (typeof payload === 'string') return json(res, 400, { error: payload });
-    if (!(await firstDelivery(options, signature))) {
-      // Slack's own retries of events are re-signed; an identical signature is a replay.
+    // An identical signature is a replay. Events go on to Bolt all the same: their event_id
+    // dedupe answers 200 without running them twice, which is what Slack's retries expect.
+    if (!(await firstDelivery(options, signature)) && payload.type !== 'event_callback') {
       return json(res, 409, { error: 'request already handled' });
     }
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
