@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redactSecrets } from './infra/redact.js';
+import { redactSecrets } from './core/redact.js';
 
 const onOff = z.enum(['on', 'off']);
 const optionalText = z.string().trim().min(1).optional();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { pino } from 'pino';
-import { redactSecrets } from './infra/redact.js';
+import { redactSecrets } from './core/redact.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
 import { createLogger } from './infra/logger.js';

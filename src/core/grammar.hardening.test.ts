@@ -91,8 +91,31 @@ describe('grammar under hostile input', () => {
 });
 
 describe('grammar fuzz', () => {
-  const words = fc.constantFrom('create', 'list', 'view', 'complete', 'edit', 'delete', 'difficulty:', 'estimate:', 'title:', '"', "'", '“', '#1', 'constructor', '__proto__', '\u0000', '\u202E', '😀', ' ');
-  const line = fc.oneof(fc.string({ maxLength: 80, unit: 'binary' }), fc.array(fc.oneof(words, fc.string({ maxLength: 8 })), { maxLength: 12 }).map((parts) => parts.join(' ')));
+  const words = fc.constantFrom(
+    'create',
+    'list',
+    'view',
+    'complete',
+    'edit',
+    'delete',
+    'difficulty:',
+    'estimate:',
+    'title:',
+    '"',
+    "'",
+    '“',
+    '#1',
+    'constructor',
+    '__proto__',
+    '\u0000',
+    '\u202E',
+    '😀',
+    ' ',
+  );
+  const line = fc.oneof(
+    fc.string({ maxLength: 80, unit: 'binary' }),
+    fc.array(fc.oneof(words, fc.string({ maxLength: 8 })), { maxLength: 12 }).map((parts) => parts.join(' ')),
+  );
 
   it('every input either parses or throws an AppError with a message (never a crash)', () => {
     fc.assert(

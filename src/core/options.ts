@@ -55,7 +55,7 @@ export type OptionMap = Record<string, AnyOption & { __type?: unknown }>;
 
 type Value<O> = O extends BaseOption<infer T> ? T : never;
 type RequiredKeys<M extends OptionMap> = {
-  [K in keyof M]: M[K]['required'] extends true ? K : M[K] extends { default: {} } ? K : never;
+  [K in keyof M]: M[K]['required'] extends true ? K : M[K] extends { default: NonNullable<unknown> } ? K : never;
 }[keyof M];
 
 /** The typed argument object a handler receives for an option map. */
@@ -71,7 +71,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 /** Bidi embeddings, overrides and isolates: they reorder the text around them (spoofing). */
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
 /** What renders as nothing: spaces, format characters (zero-width, soft hyphen), fillers, blank braille. */
-const INVISIBLE = /[\s\p{Cf}\p{Cc}\p{Z}\u115F\u1160\u3164\uFFA0\u2800\u034F\uFE00-\uFE0F]/gu;
+const INVISIBLE = /[\s\p{Cf}\p{Cc}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]|\u034F|\p{Variation_Selector}/gu;
 
 function codePoint(char: string): string {
   return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -24,7 +24,9 @@ async function freePort(): Promise<number> {
 }
 
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -55,7 +57,9 @@ describe.skipIf(!hasRedis)('Redis killed under load', () => {
     const keys = generateDiscordKeyPair();
     const APP_ID = '1300000000000000099';
     fake = await DiscordFake.start({ applicationId: APP_ID });
-    app = await startTestApp({ env: { DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl, REDIS_URL: `redis://127.0.0.1:${port}` } });
+    app = await startTestApp({
+      env: { DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl, REDIS_URL: `redis://127.0.0.1:${port}` },
+    });
     expect(app.kv.kind).toBe('redis');
     discord = await startDiscord(app);
     const url = `http://127.0.0.1:${await app.http.listen(0, '127.0.0.1')}/discord/interactions`;
@@ -68,7 +72,12 @@ describe.skipIf(!hasRedis)('Redis killed under load', () => {
         data: { id: '1', name: 'quest', type: 1, options: [{ name: 'create', type: 1, options: [{ name: 'title', type: 3, value: `Load ${i}` }] }] },
       });
       const body = JSON.stringify(interaction.payload);
-      const res = await fetch(url, { method: 'POST', headers: discordSignatureHeaders(keys.privateKey, body), body, signal: AbortSignal.timeout(DISCORD_DEADLINE_MS) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: discordSignatureHeaders(keys.privateKey, body),
+        body,
+        signal: AbortSignal.timeout(DISCORD_DEADLINE_MS),
+      });
       const answer = (await res.json()) as { type: number };
       if (res.status === 200) fake!.recordHttpResponse(interaction.id, answer);
       return { status: res.status, type: answer.type };

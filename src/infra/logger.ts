@@ -1,21 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { redactSecrets, safeError } from './redact.js';
+import { logContext } from '../core/log-context.js';
+import { redactSecrets, safeError } from '../core/redact.js';
 
 export type { Logger };
-
-/** Fields every log line written while a command runs carries (its correlation id). */
-const context = new AsyncLocalStorage<Record<string, unknown>>();
-
-/** Runs `work` with `fields` added to every log line it (and everything it awaits) writes. */
-export function withLogContext<T>(fields: Record<string, unknown>, work: () => T): T {
-  return context.run({ ...context.getStore(), ...fields }, work);
-}
-
-/** The fields of the log context in force (empty outside a command). */
-export function logContext(): Record<string, unknown> {
-  return context.getStore() ?? {};
-}
+export { withLogContext, logContext } from '../core/log-context.js';
 
 /**
  * The options every Questlog logger uses: errors serialized without SQL
@@ -28,11 +16,24 @@ export function loggerOptions(level: string): LoggerOptions {
     base: { service: 'questlog' },
     serializers: { err: safeError, error: safeError },
     redact: {
-      paths: ['token', 'botToken', 'appToken', 'password', 'secret', 'clientSecret', '*.token', '*.botToken', '*.password', '*.secret', 'headers.authorization', '*.headers.authorization'],
+      paths: [
+        'token',
+        'botToken',
+        'appToken',
+        'password',
+        'secret',
+        'clientSecret',
+        '*.token',
+        '*.botToken',
+        '*.password',
+        '*.secret',
+        'headers.authorization',
+        '*.headers.authorization',
+      ],
       censor: '***',
     },
     // A copy: pino merges each line's fields into the object the mixin returns.
-    mixin: () => ({ ...context.getStore() }),
+    mixin: () => ({ ...logContext() }),
     hooks: {
       logMethod(args, method) {
         for (let i = 0; i < args.length; i++) {

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackFake } from '../testing/slack-fake.js';
 import { DiscordFake } from '../testing/discord-fake.js';
 import { discordSignatureHeaders, generateDiscordKeyPair } from '../testing/discord-sign.js';
-import { blockActionsPayload, interactivityFormBody, nowSeconds, postSigned, signSlackRequest, slashCommandBody, viewSubmissionPayload } from '../testing/slack-sign.js';
+import {
+  blockActionsPayload,
+  interactivityFormBody,
+  nowSeconds,
+  postSigned,
+  signSlackRequest,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from '../testing/slack-sign.js';
 import { startTestApp, type TestApp } from '../testing/test-app.js';
 import { startSlack } from './slack/index.js';
 import { startDiscord } from './discord/index.js';
@@ -83,8 +91,18 @@ describe('Slack endpoint under attack', () => {
   it.each([
     ['a command without user_id', () => command('list').replace(/user_id=[^&]*&?/, '')],
     ['a user id over 64 characters', () => command('list', `U${'9'.repeat(80)}`)],
-    ['block_actions without a user', () => interactivityFormBody({ ...blockActionsPayload({ teamId: TEAM, userId: ALICE, actionId: 'ql:x', blockId: 'b', value: 'quest list', container: { type: 'message' } } as never), user: undefined })],
-    ['an empty view_submission', () => interactivityFormBody({ ...viewSubmissionPayload({ teamId: TEAM, userId: ALICE, callbackId: 'questlog_modal' }), view: {} })],
+    [
+      'block_actions without a user',
+      () =>
+        interactivityFormBody({
+          ...blockActionsPayload({ teamId: TEAM, userId: ALICE, actionId: 'ql:x', blockId: 'b', value: 'quest list', container: { type: 'message' } } as never),
+          user: undefined,
+        }),
+    ],
+    [
+      'an empty view_submission',
+      () => interactivityFormBody({ ...viewSubmissionPayload({ teamId: TEAM, userId: ALICE, callbackId: 'questlog_modal' }), view: {} }),
+    ],
     ['a payload that is not JSON', () => 'payload=%7Bnope'],
   ])('answers %s with a precise 400', async (_label, build) => {
     const res = await postSigned(`${base}/slack/events`, { body: build(), signingSecret: SECRET });
@@ -132,7 +150,11 @@ describe('Discord endpoint under attack', () => {
   });
 
   it('refuses ids over 64 characters with 400', async () => {
-    const interaction = discordFake.buildInteraction({ type: 2, userId: DISCORD_USER, data: { id: '1', name: 'quest', type: 1, options: [{ name: 'list', type: 1 }] } });
+    const interaction = discordFake.buildInteraction({
+      type: 2,
+      userId: DISCORD_USER,
+      data: { id: '1', name: 'quest', type: 1, options: [{ name: 'list', type: 1 }] },
+    });
     const body = JSON.stringify({ ...interaction.payload, id: '9'.repeat(80) });
     expect((await post(body)).status).toBe(400);
   });
@@ -146,7 +168,12 @@ describe('Discord endpoint under attack', () => {
   it('fuzz: any signed JSON gets 200 with an answer or a 4xx, never a 5xx', async () => {
     const anyPayload = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.record({ type: fc.integer({ min: 0, max: 6 }), id: fc.oneof(fc.string(), fc.bigInt({ min: 0n, max: 10n ** 19n }).map(String)), token: fc.string(), data: fc.jsonValue({ maxDepth: 2 }) }),
+      fc.record({
+        type: fc.integer({ min: 0, max: 6 }),
+        id: fc.oneof(fc.string(), fc.bigInt({ min: 0n, max: 10n ** 19n }).map(String)),
+        token: fc.string(),
+        data: fc.jsonValue({ maxDepth: 2 }),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(anyPayload, async (payload) => {

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { sqlKind, sqlShape } from '../redact.js';
+import { sqlKind, sqlShape } from '../../core/redact.js';
 
 /** Statements slower than this are logged (shape only) and counted. */
 export const SLOW_STATEMENT_MS = 500;

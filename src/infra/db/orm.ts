@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, defineConfig, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
-import { sqlShape } from '../redact.js';
+import { sqlShape } from '../../core/redact.js';
 import { migrationsList } from '../../../migrations/index.js';
-import { entities } from '../../modules/entities.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../migrations', import.meta.url));
@@ -17,6 +16,8 @@ const MIGRATION_LOCK_KEY = 7_251_114_001;
 
 export interface OrmOptions {
   clientUrl: string;
+  /** Every entity of the application, handed in by the composition root (infrastructure knows no feature). */
+  entities: EntitySchema[];
   /** PGlite serves one session: the pool must hold exactly one connection. */
   embedded?: boolean;
   poolMax?: number;
@@ -59,7 +60,7 @@ export function ormConfig(options: OrmOptions): Options {
   return defineConfig({
     clientUrl: options.clientUrl,
     ...(tls !== undefined ? { driverOptions: { connection: { ssl: tls } } } : {}),
-    entities,
+    entities: options.entities,
     extensions: [Migrator],
     pool: options.embedded ? { min: 1, max: 1 } : { min: 0, max: options.poolMax ?? 20 },
     debug: options.debug ?? false,
@@ -98,6 +99,7 @@ export interface Database {
 export async function openDatabase(options: {
   databaseUrl?: string;
   dataDir?: string;
+  entities: EntitySchema[];
   migrate?: boolean;
   poolMax?: number;
   logger?: Logger;
@@ -112,7 +114,9 @@ export async function openDatabase(options: {
   }
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormConfig({ clientUrl, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }));
+    orm = await MikroORM.init(
+      ormConfig({ clientUrl, entities: options.entities, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }),
+    );
   } catch (error) {
     await embedded?.close();
     throw unreachable(error, clientUrl);

@@ -20,12 +20,14 @@ describe('TLS to the database from DATABASE_URL', () => {
   });
 
   it('reads the root certificate named by sslrootcert', () => {
-    expect(tlsFromUrl(`postgresql://u:p@db/q?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`)).toEqual({ ca: expect.stringContaining('BEGIN CERTIFICATE') });
+    expect(tlsFromUrl(`postgresql://u:p@db/q?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}`)).toEqual({
+      ca: expect.stringContaining('BEGIN CERTIFICATE'),
+    });
   });
 
   it('hands the settings to the driver (MikroORM drops query parameters from clientUrl)', () => {
-    const config = ormConfig({ clientUrl: 'postgresql://u:p@db/q?sslmode=no-verify' });
+    const config = ormConfig({ clientUrl: 'postgresql://u:p@db/q?sslmode=no-verify', entities: [] });
     expect(config.driverOptions).toEqual({ connection: { ssl: { rejectUnauthorized: false } } });
-    expect(ormConfig({ clientUrl: 'postgresql://u:p@db/q' }).driverOptions).toBeUndefined();
+    expect(ormConfig({ clientUrl: 'postgresql://u:p@db/q', entities: [] }).driverOptions).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { json, readBody, tooLarge, BodyTooLargeError } from '../../infra/http/server.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
-import { safeError } from '../../infra/redact.js';
+import { safeError } from '../../core/redact.js';
 
 /** Signed requests older, or further ahead, than this are refused (a captured request cannot be used later). */
 export const MAX_SKEW_S = 5 * 60;

@@ -70,7 +70,9 @@ function isDriverError(error: DriverLike): boolean {
 function driverMessage(message: string): string {
   // The first line only: MikroORM appends `detail: Failing row contains (...)`, which is the row's values.
   return message
-    .split('\n')[0]!.replace(/:\s*".*$/s, ': "?"').replace(/E?'(?:[^']|'')*'?/g, '?');
+    .split('\n')[0]!
+    .replace(/:\s*".*$/s, ': "?"')
+    .replace(/E?'(?:[^']|'')*'?/g, '?');
 }
 
 export interface SafeError {
@@ -125,7 +127,13 @@ export function safeError(error: unknown, depth = 0): SafeError {
 }
 
 function isSafeError(value: unknown): value is SafeError {
-  return typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as SafeError).type === 'string' && typeof (value as SafeError).message === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Error) &&
+    typeof (value as SafeError).type === 'string' &&
+    typeof (value as SafeError).message === 'string'
+  );
 }
 
 function looksLikeSql(text: string | undefined): boolean {

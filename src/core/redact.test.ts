@@ -7,7 +7,7 @@ describe('redactSecrets', () => {
     ['redis://:s3cret@cache:6379', 'redis://:***@cache:6379'],
     ['https://user:p@ss@llm.example/v1', 'https://user:***@llm.example/v1'],
     ['rediss://token@cache', 'rediss://***@cache'],
-    ['insert ... values (\'xoxb-1234-5678-abcdef\')', "insert ... values ('xoxb-***')"],
+    ["insert ... values ('xoxb-1234-5678-abcdef')", "insert ... values ('xoxb-***')"],
     ['Authorization: Bearer abcdefghijklmnop', 'Authorization: Bearer ***'],
     ['key sk-abcdefghijklmnop', 'key sk-***'],
     ['no secrets here: https://example.com/path', 'no secrets here: https://example.com/path'],
@@ -18,9 +18,9 @@ describe('redactSecrets', () => {
 
 describe('sqlShape', () => {
   it('keeps tables and columns, drops literals, numbers and parameters', () => {
-    expect(sqlShape(`insert into "quests" ("title", "user_id", "xp") values ('Secret plan', 'c0ffee00-1111', 65), ('It''s mine', 'x', 10) returning "id"`)).toBe(
-      'insert into "quests" ("title", "user_id", "xp") values (?) returning "id"',
-    );
+    expect(
+      sqlShape(`insert into "quests" ("title", "user_id", "xp") values ('Secret plan', 'c0ffee00-1111', 65), ('It''s mine', 'x', 10) returning "id"`),
+    ).toBe('insert into "quests" ("title", "user_id", "xp") values (?) returning "id"');
     expect(sqlShape('select * from "users" where "id" = $1 and "n" in ($2, $3)')).toBe('select * from "users" where "id" = ? and "n" in (?)');
   });
 
@@ -37,21 +37,31 @@ describe('sqlShape', () => {
 
 describe('safeError', () => {
   it('reduces a driver error to class, code, statement shape and the server sentence', () => {
-    const error = Object.assign(new Error(`insert into "slack_installations" ("bot_token") values ('xoxb-1-2-secret') - column "bot_token" of relation "slack_installations" does not exist`), {
-      code: '42703',
-      routine: 'checkInsertTargets',
-      severity: 'ERROR',
-    });
+    const error = Object.assign(
+      new Error(
+        `insert into "slack_installations" ("bot_token") values ('xoxb-1-2-secret') - column "bot_token" of relation "slack_installations" does not exist`,
+      ),
+      {
+        code: '42703',
+        routine: 'checkInsertTargets',
+        severity: 'ERROR',
+      },
+    );
     const safe = safeError(error);
     expect(safe).toMatchObject({ code: '42703', statement: 'insert into "slack_installations" ("bot_token") values (?)' });
     expect(JSON.stringify(safe)).not.toContain('secret');
   });
 
   it('drops the detail line MikroORM appends (the failing row)', () => {
-    const error = Object.assign(new Error(`insert into "quests" ("title") values ('Secret plan') - new row violates check constraint "c"\n - detail: Failing row contains (1, Secret plan).`), {
-      code: '23514',
-      routine: 'ExecConstraints',
-    });
+    const error = Object.assign(
+      new Error(
+        `insert into "quests" ("title") values ('Secret plan') - new row violates check constraint "c"\n - detail: Failing row contains (1, Secret plan).`,
+      ),
+      {
+        code: '23514',
+        routine: 'ExecConstraints',
+      },
+    );
     expect(safeError(error)).toMatchObject({ message: 'new row violates check constraint "c"', statement: 'insert into "quests" ("title") values (?)' });
   });
 
