@@ -9,6 +9,7 @@ import { createKvStore } from './infra/kv/index.js';
 import type { KvStore } from './infra/kv/kv.js';
 import type { Logger } from './infra/logger.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
+import { instrumentDatabase } from './infra/db/instrument.js';
 import { UserDirectory } from './modules/user/user.service.js';
 import { entities } from './modules/entities.js';
 import { createServices, openRequest, platformPorts, type AppServices, type ServiceDeps } from './modules/services.js';
@@ -41,10 +42,31 @@ export interface App {
  * The composition root's wiring, shared by `main.ts`, tests and benchmarks:
  * database (migrated) -> kv store -> services -> dispatch -> HTTP routes.
  */
-export async function createApp(config: Readonly<Config>, logger: Logger, options: { clock?: () => Date; poolMax?: number; embeddedSeed?: Blob } = {}): Promise<App> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, entities, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
-  const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
+export async function createApp(
+  config: Readonly<Config>,
+  logger: Logger,
+  options: { clock?: () => Date; poolMax?: number; embeddedSeed?: Blob } = {},
+): Promise<App> {
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    entities,
+    poolMax: options.poolMax,
+    logger,
+    embeddedSeed: options.embeddedSeed,
+  });
   const metrics = createMetrics();
+  const kv = createKvStore(config.redisUrl, {
+    onError: (error: Error) => logger.warn({ err: error }, 'redis error'),
+    guard: {
+      onStateChange: (open) => {
+        metrics.kvBreaker.set(open ? 1 : 0);
+        if (open) logger.warn('kv store failing: skipping it for now (no cache, no cross-replica dedupe)');
+        else logger.info('kv store answering again');
+      },
+    },
+  });
+  instrumentDatabase(db.orm, metrics, logger);
   const notifier = new NotifierRouter();
   const jobs = createJobScheduler({ orm: db.orm, config, kv, logger, metrics, notifier, clock: options.clock });
   const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory(), emailAvailable: Boolean(config.smtp.url), jobsEnabled: config.jobs };
@@ -64,9 +86,11 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
     logger,
     [
       { name: 'database', check: async () => void (await db.orm.em.fork().execute('select 1')) },
-      { name: 'kv', check: () => kv.ping() },
+      // Commands work without the kv store (degraded): it is logged when down, never makes the replica unready.
+      { name: 'kv', check: () => kv.ping(), required: false },
     ],
     () => metrics.render(),
+    { metricsToken: config.metricsToken },
   );
   return {
     config,

@@ -35,6 +35,20 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it.each([
+    [{ DATABASE_URL: 'mysql://bob:hunter2@db/questlog' }],
+    [{ REDIS_URL: 'http://:hunter2@cache:6379' }],
+    [{ OPENAI_BASE_URL: 'ftp://key:hunter2@llm.example/v1' }],
+  ])('shows a bad URL without its password: %o', (env) => {
+    expect(() => loadConfig(env)).toThrow(/:\*\*\*@/);
+    expect(() => loadConfig(env)).toThrow(/^(?!.*hunter2).*$/);
+  });
+
+  it('takes METRICS_TOKEN and refuses a short one', () => {
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(32) }).metricsToken).toBe('a'.repeat(32));
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+  });
+
   it('never echoes secrets in the error', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'super-secret-value', SLACK_SIGNING_SECRET: 's' })).toThrow(/^(?!.*super-secret-value).*$/);
   });

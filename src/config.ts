@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactSecrets } from './core/redact.js';
 
 const onOff = z.enum(['on', 'off']);
 const optionalText = z.string().trim().min(1).optional();
@@ -49,6 +50,7 @@ const schema = z
     QUESTLOG_JOBS: onOff.default('on'),
     SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']).optional(),
     SMTP_FROM: z.string().trim().regex(/^[^\s@<>]+@[^\s@<>]+$|^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/, 'must be an address such as questlog@example.com or "Questlog <questlog@example.com>"').optional(),
+    METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -104,6 +106,8 @@ export interface Config {
   jobs: boolean;
   /** Email channel for notifications; unset url means no email. */
   smtp: { url?: string; from: string };
+  /** Bearer token for GET /metrics; unset: /metrics answers loopback callers only. */
+  metricsToken?: string;
   logLevel: string;
 }
 
@@ -116,7 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'configuration');
-    const shown = cleaned[variable] !== undefined && !/TOKEN|SECRET|KEY|PASSWORD|SMTP_URL/.test(variable) ? ` (got "${cleaned[variable]}")` : '';
+    // A URL is shown without its credentials; secrets are never shown.
+    const shown = cleaned[variable] !== undefined && !/TOKEN|SECRET|KEY|PASSWORD/.test(variable) ? ` (got "${redactSecrets(cleaned[variable]!)}")` : '';
     const message = issue.code === 'invalid_value' && 'values' in issue ? `must be one of ${(issue.values as unknown[]).join(', ')}` : issue.message;
     throw new ConfigError(`Invalid configuration: ${variable} ${message}${shown}`);
   }
@@ -150,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     console: (e.QUESTLOG_CONSOLE ?? (slackEnabled || discordEnabled ? 'off' : 'on')) === 'on',
     jobs: e.QUESTLOG_JOBS === 'on',
     smtp: { url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Questlog <questlog@localhost>' },
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
   });
 }

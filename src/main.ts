@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { pino } from 'pino';
+import { redactSecrets } from './core/redact.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
 import { createLogger } from './infra/logger.js';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   }
   // In console mode the terminal is the chat: logs go to a file beside the data.
   const logger = config.console
-    ? (mkdirSync(config.dataDir, { recursive: true }), pino({ level: config.logLevel }, pino.destination({ dest: join(config.dataDir, 'questlog.log'), mkdir: true, sync: false })))
+    ? (mkdirSync(config.dataDir, { recursive: true }), createLogger(config.logLevel, pino.destination({ dest: join(config.dataDir, 'questlog.log'), mkdir: true, sync: false })))
     : createLogger(config.logLevel);
 
   const app = await createApp(config, logger);
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`Questlog failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // One line, without URL credentials or tokens (a driver message can quote the URL).
+  const message = redactSecrets(error instanceof Error ? error.message : String(error)).split('\n')[0];
+  process.stderr.write(`Questlog failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { withLogContext } from './log-context.js';
+import { safeError } from './redact.js';
 import type { CommandContext } from './context.js';
 import { AppError } from './errors.js';
 import type { Invocation } from './invocation.js';
@@ -58,8 +60,17 @@ export class Dispatcher {
     }
   }
 
+  /** The command's name when it exists, else `unknown`: metric labels and log fields stay a bounded set. */
+  commandLabel(command: string): string {
+    return this.deps.registry.get(command)?.name ?? 'unknown';
+  }
+
   async dispatch(invocation: Invocation): Promise<Reply> {
     const correlationId = randomUUID().slice(0, 8);
+    return withLogContext({ correlationId, command: this.commandLabel(invocation.command) }, () => this.dispatchWithin(invocation, correlationId));
+  }
+
+  private async dispatchWithin(invocation: Invocation, correlationId: string): Promise<Reply> {
     const started = performance.now();
     let outcome: 'ok' | 'user_error' | 'failure' = 'ok';
     try {
@@ -71,8 +82,8 @@ export class Dispatcher {
       return this.errorReply(error, invocation, correlationId);
     } finally {
       const seconds = (performance.now() - started) / 1000;
-      this.deps.observe?.(invocation.command, invocation.identity.platform, outcome, seconds);
-      this.deps.logger.debug({ correlationId, command: invocation.command, source: invocation.source, outcome, ms: Math.round(seconds * 1000) }, 'command handled');
+      this.deps.observe?.(this.commandLabel(invocation.command), invocation.identity.platform, outcome, seconds);
+      this.deps.logger.debug({ source: invocation.source, outcome, ms: Math.round(seconds * 1000) }, 'command handled');
     }
   }
 
@@ -80,8 +91,9 @@ export class Dispatcher {
   async autocomplete(invocation: Invocation, focused: string, partial: string): Promise<AutocompleteChoice[]> {
     try {
       const resolved = this.deps.registry.resolve(invocation.command, invocation.subcommand);
-      const option = (resolved.sub.options as Record<string, AnyOption>)[focused];
-      if (!option) return [];
+      const options = resolved.sub.options as Record<string, AnyOption>;
+      if (!Object.hasOwn(options, focused)) return [];
+      const option = options[focused]!;
       if (option.kind === 'choice') {
         return option.choices
           .filter((c) => c.toLowerCase().startsWith(partial.toLowerCase()))
@@ -94,7 +106,7 @@ export class Dispatcher {
       const user = await request.resolveUser(invocation.identity, undefined, invocation.hints);
       return await request.suggest(user.id, source, partial, 25);
     } catch (error) {
-      this.deps.logger.warn({ err: error, command: invocation.command }, 'autocomplete failed');
+      this.deps.logger.warn({ err: safeError(error), command: this.commandLabel(invocation.command) }, 'autocomplete failed');
       return [];
     }
   }
@@ -123,7 +135,12 @@ export class Dispatcher {
         footer: error.details.usage ? `Usage: ${error.details.usage}` : undefined,
       };
     }
-    this.deps.logger.error({ err: error, correlationId, command: invocation.command, identity: invocation.identity }, 'command failed');
+    // Class, code and statement shape only: the raw error would carry SQL parameters (titles, ids) and display names.
+    const { platform, scope, platformUserId } = invocation.identity;
+    this.deps.logger.error(
+      { err: safeError(error), correlationId, command: this.commandLabel(invocation.command), identity: { platform, scope, platformUserId } },
+      'command failed',
+    );
     return {
       tone: 'error',
       ephemeral: true,

@@ -42,6 +42,9 @@ export const coreMessages = defineMessages('core', {
   option_invalid: (p: { option: string; problem: string }) => `\`${p.option}\` ${p.problem}.`,
   option_missing: (p: { option: string; description: string }) => `Missing required option \`${p.option}\` (${p.description}).`,
   option_twice: (p: { option: string }) => `Option \`${p.option}\` is given twice.`,
+  option_empty: (p: { option: string; expected: string }) => `\`${p.option}:\` has no value: give one (${p.expected}) or leave the option out.`,
+  unterminated_quote: (p: { quote: string; fragment: string; option?: string }) =>
+    `The quote ${p.quote} before \`${p.fragment}\`${p.option ? ` (option \`${p.option}\`)` : ''} is never closed: close it, or remove it.`,
   unexpected_text: (p: { text: string }) => `Unexpected \`${p.text}\`: quote text with spaces, or name the option (\`name:value\`).`,
   free_text: (p: { text: string }) => p.text,
   no_such_option: (p: { command: string; option: string; guess?: string }) =>

@@ -14,7 +14,18 @@ export interface Token {
 
 const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’' };
 
-/** Splits text into tokens, honouring quotes (also after `name:`). */
+/** A quote opened and never closed: what follows cannot be told apart from other options. */
+export class UnterminatedQuoteError extends Error {
+  constructor(
+    readonly quote: string,
+    readonly option: string | undefined,
+    readonly fragment: string,
+  ) {
+    super(`unterminated ${quote}`);
+  }
+}
+
+/** Splits text into tokens, honouring quotes (also after `name:`); an unclosed quote throws. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -30,14 +41,13 @@ export function tokenize(text: string): Token[] {
       i += named[0].length;
     }
     const open = text[i];
-    if (open !== undefined && QUOTES[open]) {
+    if (open !== undefined && Object.hasOwn(QUOTES, open)) {
       const close = QUOTES[open]!;
       const end = text.indexOf(close, i + 1);
-      if (end !== -1) {
-        tokens.push({ value: text.slice(i + 1, end), name, prefix, quoted: true });
-        i = end + 1;
-        continue;
-      }
+      if (end === -1) throw new UnterminatedQuoteError(open, name, text.slice(i, i + 30));
+      tokens.push({ value: text.slice(i + 1, end), name, prefix, quoted: true });
+      i = end + 1;
+      continue;
     }
     let end = i;
     while (end < text.length && !/\s/.test(text[end]!)) end++;
@@ -49,5 +59,5 @@ export function tokenize(text: string): Token[] {
 
 /** Rebuilds a command line value, quoting when needed. */
 export function quoteArg(value: string): string {
-  return /[\s"']/.test(value) || value === '' ? `"${value.replace(/"/g, '”')}"` : value;
+  return /[\s"'“”‘’]/.test(value) || value === '' ? `"${value.replace(/"/g, '”')}"` : value;
 }

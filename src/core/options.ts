@@ -66,11 +66,48 @@ export type ArgsOf<M extends OptionMap> = { [K in RequiredKeys<M>]: Value<M[K]> 
 /** Thrown by an option's `parse` with what is wrong; `parseOption` names the option and adds the usage. */
 export class OptionValueError extends Error {}
 
-function asString(raw: unknown): string {
-  if (typeof raw === 'string') return raw;
-  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
-  throw new OptionValueError('must be text');
+/** C0/C1 control characters other than tab and line breaks: NUL crashes PostgreSQL, the rest corrupt rendering. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+/** Bidi embeddings, overrides and isolates: they reorder the text around them (spoofing). */
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
+/** What renders as nothing: spaces, format characters (zero-width, soft hyphen), fillers, blank braille. */
+const INVISIBLE = /[\s\p{Cf}\p{Cc}\p{Z}\u115F\u1160\u3164\uFFA0\u2800]|\u034F|\p{Variation_Selector}/gu;
+
+function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
+
+function asString(raw: unknown): string {
+  let text: string;
+  if (typeof raw === 'string') text = raw;
+  else if (typeof raw === 'number' || typeof raw === 'boolean') text = String(raw);
+  else throw new OptionValueError('must be text');
+  const control = CONTROL.exec(text);
+  if (control) throw new OptionValueError(`must not contain control characters (found ${codePoint(control[0])})`);
+  return text;
+}
+
+/** Free text a person will read: no direction overrides, and something visible. */
+function readableText(raw: unknown): string {
+  const text = asString(raw).trim();
+  const bidi = BIDI.exec(text);
+  if (bidi) throw new OptionValueError(`must not contain text-direction override characters (found ${codePoint(bidi[0])})`);
+  if (text !== '' && text.replace(INVISIBLE, '') === '') throw new OptionValueError('must contain visible characters');
+  return text;
+}
+
+/** Length in characters (code points), as PostgreSQL counts `varchar(n)`, not UTF-16 units. */
+export function charLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** PostgreSQL `integer`: the widest whole number an option may carry when its spec sets no bound. */
+const INT_MIN = -2_147_483_648;
+const INT_MAX = 2_147_483_647;
+/** Durations beyond this are not printed as hours and minutes (they are out of every range anyway). */
+const PRINTABLE_MINUTES = 1_000_000_000;
 
 type Common<T> = { description: string; required?: boolean; default?: T; autocomplete?: boolean; suggest?: NameSource };
 
@@ -91,9 +128,10 @@ export const opt = {
     const min = o.min ?? 1;
     return {
       ...base('text', o, (raw) => {
-        const value = asString(raw).trim();
-        if (value.length < min) throw new OptionValueError(min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
-        if (value.length > o.max) throw new OptionValueError(`must be at most ${o.max} characters (got ${value.length})`);
+        const value = readableText(raw);
+        const length = charLength(value);
+        if (length < min) throw new OptionValueError(min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
+        if (length > o.max) throw new OptionValueError(`must be at most ${o.max} characters (got ${length})`);
         return value;
       }),
       minLength: min,
@@ -107,8 +145,12 @@ export const opt = {
         const range = describeRange(o.min, o.max);
         if (!/^[-+]?\d+$/.test(text)) throw new OptionValueError(`must be a whole number${range}`);
         const value = Number(text);
-        if ((o.min !== undefined && value < o.min) || (o.max !== undefined && value > o.max)) {
-          throw new OptionValueError(`must be${range.replace(/^ /, ' ')} (got ${value})`);
+        if ((o.min !== undefined && value < o.min) || (o.max !== undefined && value > o.max) || value < INT_MIN || value > INT_MAX) {
+          // Without a bound of its own an option still fits a PostgreSQL integer; a huge number is
+          // not echoed back (it would print as 1e+21).
+          const shown = value < INT_MIN || value > INT_MAX ? describeRange(o.min ?? INT_MIN, o.max ?? INT_MAX) : range;
+          const got = Number.isSafeInteger(value) ? ` (got ${value})` : '';
+          throw new OptionValueError(`must be${shown}${got}`);
         }
         return value;
       }),
@@ -147,7 +189,10 @@ export const opt = {
         if (minutes === null || !Number.isInteger(minutes)) {
           throw new OptionValueError(`must be a duration such as 45m, 1h30m or 90 (minutes), ${range}`);
         }
-        if (minutes < min || minutes > max) throw new OptionValueError(`must be ${range} (got ${formatDuration(minutes)})`);
+        if (minutes < min || minutes > max) {
+          const got = minutes > PRINTABLE_MINUTES ? `more than ${formatDuration(max)}` : formatDuration(minutes);
+          throw new OptionValueError(`must be ${range} (got ${got})`);
+        }
         return minutes;
       }),
       min,
@@ -158,9 +203,9 @@ export const opt = {
   quest<R extends boolean = false>(o: Common<string> & { required?: R }) {
     return {
       ...base('quest', { ...o, autocomplete: true }, (raw) => {
-        const value = asString(raw).trim();
+        const value = readableText(raw);
         if (!value) throw new OptionValueError('must name a quest by number (#12) or title');
-        if (value.length > 255) throw new OptionValueError('must be at most 255 characters');
+        if (charLength(value) > 255) throw new OptionValueError('must be at most 255 characters');
         return value;
       }),
     } as QuestOption & { required: R };
@@ -176,6 +221,8 @@ function describeRange(min?: number, max?: number): string {
 
 export function parseDuration(text: string): number | null {
   const value = text.trim().toLowerCase().replace(/\s+/g, '');
+  // Twelve digits already exceed any duration; longer ones would lose precision.
+  if (/\d{13}/.test(value)) return PRINTABLE_MINUTES + 1;
   if (/^\d+$/.test(value)) return Number(value);
   const hours = /^(\d+(?:\.\d+)?)h$/.exec(value);
   if (hours) return Math.round(Number(hours[1]) * 60);
@@ -185,6 +232,7 @@ export function parseDuration(text: string): number | null {
 }
 
 export function formatDuration(minutes: number): string {
+  if (!Number.isFinite(minutes) || Math.abs(minutes) > PRINTABLE_MINUTES) return 'a very long time';
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   if (h && m) return `${h}h${m}m`;

@@ -1,5 +1,5 @@
 import { coreMessages, UnknownCommandError, ValidationError } from './errors.js';
-import { tokenize, type Token } from './grammar.js';
+import { tokenize, UnterminatedQuoteError, type Token } from './grammar.js';
 import { describeOptionType, formatDuration, parseOption, type AnyOption } from './options.js';
 import type { CommandSpec, SubcommandSpec } from './spec.js';
 
@@ -34,7 +34,8 @@ export class CommandRegistry {
     if (command.root) return { command, sub: command.root, usage: usageLine(command) };
     const subs = command.subcommands!;
     const name = subName?.toLowerCase();
-    if (!name || !subs[name]) {
+    // Own properties only: `constructor` or `__proto__` are not subcommands.
+    if (!name || !Object.hasOwn(subs, name)) {
       const guess = name ? closest(name, Object.keys(subs)) : undefined;
       const message = name
         ? coreMessages.unknown_subcommand({ command: command.name, sub: name, guess })
@@ -47,7 +48,20 @@ export class CommandRegistry {
   /** Parses text-grammar input (`create "Title" difficulty:hard`) into a subcommand and raw args. */
   parseText(commandName: string, text: string): { resolved: ResolvedCommand; raw: Record<string, unknown> } {
     const command = this.get(commandName);
-    let tokens = tokenize(text);
+    let tokens: Token[];
+    try {
+      tokens = tokenize(text);
+    } catch (error) {
+      if (!(error instanceof UnterminatedQuoteError)) throw error;
+      const first = /^\s*([a-z][\w-]*)/i.exec(text)?.[1];
+      let usage: string | undefined;
+      try {
+        usage = this.resolve(commandName, command?.subcommands ? first : undefined).usage;
+      } catch {
+        usage = command ? this.commandUsage(command) : undefined;
+      }
+      throw new ValidationError(coreMessages.unterminated_quote({ quote: error.quote, fragment: error.fragment, option: error.option }), { field: error.option, usage });
+    }
     let subName: string | undefined;
     if (command?.subcommands && tokens[0] && !tokens[0].name && !tokens[0].quoted) {
       subName = tokens[0].value;
@@ -62,7 +76,7 @@ export class CommandRegistry {
     const args: Record<string, unknown> = {};
     const options = resolved.sub.options as Record<string, AnyOption>;
     for (const name of Object.keys(raw)) {
-      if (!(name in options)) {
+      if (!Object.hasOwn(options, name)) {
         const guess = closest(name, Object.keys(options));
         throw new ValidationError(coreMessages.no_such_option({ command: commandPath(resolved), option: name, guess }), { field: name, usage: resolved.usage });
       }
@@ -104,15 +118,22 @@ export function commandPath(resolved: ResolvedCommand): string {
  */
 function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string, unknown> {
   const options = Object.entries(resolved.sub.options as Record<string, AnyOption>);
-  const raw: Record<string, unknown> = {};
+  // No prototype: a typed `__proto__:x` must become an (unknown) option, not the object's prototype.
+  const raw: Record<string, unknown> = Object.create(null);
   const positional: Token[] = [];
   for (const token of tokens) {
     if (token.name) {
-      if (token.name in raw) {
+      if (Object.hasOwn(raw, token.name)) {
         throw new ValidationError(coreMessages.option_twice({ option: token.name }), { field: token.name, usage: resolved.usage });
       }
+      const known = Object.hasOwn(resolved.sub.options, token.name);
+      // `difficulty:` with nothing after it is a mistake, not "the default".
+      if (known && token.value === '' && !token.quoted) {
+        const option = (resolved.sub.options as Record<string, AnyOption>)[token.name]!;
+        throw new ValidationError(coreMessages.option_empty({ option: token.name, expected: describeOptionType(option) }), { field: token.name, usage: resolved.usage });
+      }
       // `word: more text` is plain text; `word:value` names an option, possibly a mistyped one
-      if (token.name in resolved.sub.options || token.value !== '') {
+      if (known || token.value !== '') {
         raw[token.name] = token.value;
         continue;
       }
@@ -121,7 +142,7 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
     }
     positional.push(token);
   }
-  const free = options.filter(([name]) => !(name in raw));
+  const free = options.filter(([name]) => !Object.hasOwn(raw, name));
   const requiredNames = options.filter(([, o]) => o.required).map(([n]) => n);
   const lastRequired = requiredNames[requiredNames.length - 1];
   let i = 0;

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createApp, type App } from '../app.js';
 import { createDatabase, type ScratchDatabase } from './databases.js';
 import { loadConfig } from '../config.js';
+import { createLogger } from '../infra/logger.js';
 import { splitCommandLine, type Identity, type SpaceRef } from '../core/invocation.js';
 import type { Reply } from '../core/reply.js';
 
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   /** Use REDIS_URL when it is set (default: in-process store). */
   redis?: boolean;
   poolMax?: number;
+  /** Where log lines go (tests that assert on them), at `level` (default debug). */
+  log?: { stream: { write(line: string): void }; level?: string };
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   if (options.redis && process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
   const config = loadConfig(env);
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.log ? createLogger(options.log.level ?? 'debug', options.log.stream) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const app = await createApp({ ...config, dataDir: '' }, logger, { clock: options.clock, embeddedSeed, poolMax: options.poolMax });
   const close = app.close;
   return Object.assign(app, {

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { MikroORM, defineConfig, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
+import { sqlShape } from '../../core/redact.js';
 import { migrationsList } from '../../../migrations/index.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
@@ -22,16 +25,48 @@ export interface OrmOptions {
   logger?: Logger;
 }
 
+/**
+ * TLS settings from the URL's `sslmode` (and `sslrootcert`, `sslcert`, `sslkey`
+ * files), as node-postgres reads them: MikroORM takes only host, port, user,
+ * password and database from `clientUrl`, so without this `?sslmode=` would be
+ * silently ignored. `disable`: plain TCP; `no-verify`: encrypted, certificate
+ * not checked; `prefer`, `require`, `verify-ca`, `verify-full`: encrypted and
+ * the certificate verified (system CAs, or `sslrootcert`).
+ */
+export function tlsFromUrl(clientUrl: string): TlsOptions | false | undefined {
+  let params: URLSearchParams;
+  try {
+    params = new URL(clientUrl).searchParams;
+  } catch {
+    return undefined;
+  }
+  const mode = params.get('sslmode') ?? undefined;
+  const rootCert = params.get('sslrootcert');
+  const cert = params.get('sslcert');
+  const key = params.get('sslkey');
+  if (!mode && !rootCert && !cert && !key) return params.get('ssl') === 'true' ? {} : undefined;
+  if (mode === 'disable') return false;
+  const tls: TlsOptions = {};
+  if (rootCert) tls.ca = readFileSync(rootCert, 'utf8');
+  if (cert) tls.cert = readFileSync(cert, 'utf8');
+  if (key) tls.key = readFileSync(key, 'utf8');
+  if (mode === 'no-verify') tls.rejectUnauthorized = false;
+  return tls;
+}
+
 /** The one ORM configuration, shared by the app, the CLI and tests. */
 export function ormConfig(options: OrmOptions): Options {
+  const tls = options.embedded ? undefined : tlsFromUrl(options.clientUrl);
   return defineConfig({
     clientUrl: options.clientUrl,
+    ...(tls !== undefined ? { driverOptions: { connection: { ssl: tls } } } : {}),
     entities: options.entities,
     extensions: [Migrator],
     pool: options.embedded ? { min: 1, max: 1 } : { min: 0, max: options.poolMax ?? 20 },
     debug: options.debug ?? false,
     // MikroORM prints to stdout by default; route it to the app's log so the console stays clean.
-    logger: (message: string) => options.logger?.debug({ orm: message }),
+    // Its query lines inline the parameters (titles, ids): only the statement's shape is kept.
+    logger: (message: string) => options.logger?.debug({ orm: sqlShape(message) }),
     allowGlobalContext: false,
     forceUndefined: false,
     migrations: {
@@ -77,7 +112,15 @@ export async function openDatabase(options: {
     embedded = await startEmbeddedPostgres(options.dataDir, options.embeddedSeed);
     clientUrl = embedded.url;
   }
-  const orm = await MikroORM.init(ormConfig({ clientUrl, entities: options.entities, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }));
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(
+      ormConfig({ clientUrl, entities: options.entities, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }),
+    );
+  } catch (error) {
+    await embedded?.close();
+    throw unreachable(error, clientUrl);
+  }
   try {
     if (options.migrate !== false) {
       if (embedded) await orm.getMigrator().up();
@@ -86,7 +129,7 @@ export async function openDatabase(options: {
   } catch (error) {
     await orm.close(true);
     await embedded?.close();
-    throw error;
+    throw unreachable(error, clientUrl);
   }
   return {
     orm,
@@ -97,6 +140,22 @@ export async function openDatabase(options: {
       await embedded?.close();
     },
   };
+}
+
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+
+/** A connection failure becomes one sentence naming the host (never the URL's credentials); other errors pass through. */
+function unreachable(error: unknown, clientUrl: string): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !CONNECT_FAILURES.has(code)) return error;
+  let where = 'the configured host';
+  try {
+    const url = new URL(clientUrl);
+    where = `${url.hostname}:${url.port || '5432'}`;
+  } catch {
+    // keep the generic wording
+  }
+  return Object.assign(new Error(`cannot reach the database at ${where} (${code}); check DATABASE_URL and that PostgreSQL is running`), { code });
 }
 
 async function withAdvisoryLock<T>(clientUrl: string, work: () => Promise<T>): Promise<T> {

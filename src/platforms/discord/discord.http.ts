@@ -22,6 +22,11 @@ const MAX_SKEW_S = 5 * 60;
 /** Longer than the signature window, so every replay that passes the signature check is still remembered. */
 const SEEN_TTL_MS = 15 * 60_000;
 const DRAIN_MS = 10_000;
+/** Interactions are a few kilobytes; modal submissions with long text stay far below this. */
+const MAX_BODY_BYTES = 256 * 1024;
+/** Discord ids are snowflakes and interaction tokens a few hundred characters. */
+const MAX_ID = 64;
+const MAX_TOKEN = 1000;
 
 export interface HttpInteractionsOptions {
   http: HttpServer;
@@ -47,8 +52,9 @@ export function mountHttpInteractions(options: HttpInteractionsOptions): { stop(
   let stopped = false;
 
   options.http.route('POST', INTERACTIONS_PATH, async (req, res) => {
+    const arrivedAt = performance.now();
     if (stopped) return json(res, 503, { error: 'shutting down' });
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     const signature = header(req, 'x-signature-ed25519');
     const timestamp = header(req, 'x-signature-timestamp');
     if (!fresh(timestamp, now()) || !verifyDiscordSignature(publicKey, signature, timestamp, body)) {
@@ -60,12 +66,24 @@ export function mountHttpInteractions(options: HttpInteractionsOptions): { stop(
     } catch {
       return json(res, 400, { error: 'body is not JSON' });
     }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return json(res, 400, { error: 'not an interaction' });
     if (payload.type === InteractionType.Ping) return json(res, 200, { type: InteractionResponseType.Pong });
     if (typeof payload.id !== 'string' || typeof payload.token !== 'string') return json(res, 400, { error: 'not an interaction' });
+    if (!/^\d{1,64}$/.test(payload.id) || payload.id.length > MAX_ID || payload.token.length > MAX_TOKEN) {
+      return json(res, 400, { error: 'interaction id or token malformed' });
+    }
+    const raw = payload as unknown as { member?: { user?: { id?: unknown } }; user?: { id?: unknown }; guild_id?: unknown; channel_id?: unknown };
+    for (const [field, value] of [
+      ['user id', raw.member?.user?.id ?? raw.user?.id],
+      ['guild_id', raw.guild_id],
+      ['channel_id', raw.channel_id],
+    ] as const) {
+      if (value !== undefined && (typeof value !== 'string' || !/^\d{1,64}$/.test(value))) return json(res, 400, { error: `${field} malformed` });
+    }
     if (!(await firstDelivery(kv, payload.id, deps))) return json(res, 409, { error: 'interaction already handled' });
 
     const responder = new HttpResponder(rest, applicationId, payload.token);
-    const work = handleInteraction(deps, payload, responder)
+    const work = handleInteraction(deps, payload, responder, arrivedAt)
       .catch((error: unknown) => deps.logger.error({ err: error, interaction: payload.id }, 'discord interaction failed'))
       .finally(() => responder.abandon());
     void inflight.track(work);

@@ -52,9 +52,13 @@ const FOREIGN: Reply = {
 const UNREADABLE: Reply = { tone: 'error', ephemeral: true, text: 'Sorry, something went wrong on our side. Please try again in a moment.' };
 const UNSUPPORTED: Reply = { tone: 'error', ephemeral: true, text: 'Questlog does not handle this kind of interaction.' };
 
-/** Answers one interaction through the one dispatch path, inside Discord's deadline. */
-export async function handleInteraction(deps: InteractionDeps, payload: APIInteraction, responder: DiscordResponder): Promise<void> {
-  const deadline = performance.now() + DEFER_AFTER_MS;
+/**
+ * Answers one interaction through the one dispatch path, inside Discord's deadline.
+ * `arrivedAt` (a `performance.now()` time) is when the request arrived: the defer
+ * timer runs from then, whatever the store lookups before this call cost.
+ */
+export async function handleInteraction(deps: InteractionDeps, payload: APIInteraction, responder: DiscordResponder, arrivedAt = performance.now()): Promise<void> {
+  const deadline = arrivedAt + DEFER_AFTER_MS;
   let input: DiscordInput;
   try {
     input = await readInteraction(payload, deps.dispatcher.registry, deps.ids);
@@ -88,7 +92,9 @@ export async function handleInteraction(deps: InteractionDeps, payload: APIInter
  */
 async function run(deps: InteractionDeps, invocation: Invocation, update: boolean, responder: DiscordResponder, deadline: number): Promise<void> {
   const { slow, ephemeral } = deps.dispatcher.describe(invocation);
-  const pending = deps.dispatcher.dispatch(invocation);
+  const dispatched = deps.dispatcher.dispatch(invocation);
+  // Rendering stores button payloads in the kv store: it counts against the deadline too.
+  const pending = dispatched.then(async (reply) => ({ reply, message: await renderMessage(reply, deps.ids, deps.logger) }));
   let deferred: 'no' | 'reply' | 'update' = 'no';
   const defer = async () => {
     if (update && !ephemeral) {
@@ -102,8 +108,7 @@ async function run(deps: InteractionDeps, invocation: Invocation, update: boolea
   if (slow) await defer();
   else if ((await withDeadline(pending.then(() => true), deadline, false)) === false) await defer();
 
-  const reply = await pending;
-  const message = await renderMessage(reply, deps.ids, deps.logger);
+  const { reply, message } = await pending;
   if (deferred === 'no') {
     await (update && !reply.ephemeral ? responder.update(message) : responder.reply(message));
   } else if (reply.ephemeral && !ephemeral) {

@@ -8,6 +8,7 @@ import { CachedInstallationStore, installationAuthorizer, singleWorkspaceAuthori
 import { boltLogger } from './slack.logger.js';
 import { BOT_SCOPES, EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH } from './slack.manifest.js';
 import { SlackNotifier } from './slack.notifier.js';
+import { slackRequestGuard } from './slack.guard.js';
 
 export interface SlackOptions {
   /** Merged into every WebClient's options (tests pass a fast `retryConfig`). */
@@ -73,9 +74,10 @@ export function createSlack(app: App, options: SlackOptions = {}): Slack {
   adapter.register(bolt);
 
   if (receiver instanceof HTTPReceiver || installs) {
+    const guard = slackRequestGuard({ signingSecret: config.signingSecret ?? '', kv: app.kv, logger: app.logger });
     app.http.mount('*', '/slack/', (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? '/').split('?')[0];
-      if (receiver instanceof HTTPReceiver && req.method === 'POST' && path === EVENTS_PATH) return receiver.requestListener(req, res);
+      if (receiver instanceof HTTPReceiver && req.method === 'POST' && path === EVENTS_PATH) return guard(req, res, () => receiver.requestListener(req, res));
       if (installs && req.method === 'GET' && (path === INSTALL_PATH || path === REDIRECT_PATH)) return installs.requestListener(req, res);
       json(res, 404, { error: 'not found' });
     });

@@ -177,12 +177,25 @@ export class SlackAdapter {
       await this.deliver({ tone: 'error', ephemeral: true, text: 'These buttons belong to someone else. Run the command yourself to get your own.' }, target);
       return;
     }
-    const raw = await readStoredValue(action.value ?? '', (key) => this.deps.kv.get(key));
+    let raw: string | null;
+    try {
+      raw = await readStoredValue(action.value ?? '', (key) => this.deps.kv.get(key));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'slack button value could not be loaded');
+      await this.deliver({ tone: 'error', ephemeral: true, text: 'This button cannot be read right now. Run the command again.' }, target);
+      return;
+    }
     if (raw === null) {
       await this.deliver({ tone: 'error', ephemeral: true, text: 'This button has expired. Run the command again.' }, target);
       return;
     }
-    const button = decodeButton(raw);
+    let button: ReturnType<typeof decodeButton>;
+    try {
+      button = decodeButton(raw);
+    } catch {
+      await this.deliver({ tone: 'error', ephemeral: true, text: 'This button is not one of Questlog’s. Run the command again for fresh buttons.' }, target);
+      return;
+    }
     if (button.modal) {
       // The trigger_id dies 3 s after the click: open the modal before any other work.
       const metadata: ModalMetadata = { action: button.modal.action, responseUrl: target.responseUrl, home: target.home || undefined };
@@ -222,7 +235,14 @@ export class SlackAdapter {
       await ack({ response_action: 'errors', errors: errorsFor(undefined, 'This form expired. Close it and open it again.') });
       return;
     }
-    const metadata = JSON.parse(stored) as ModalMetadata;
+    let metadata: ModalMetadata;
+    try {
+      metadata = JSON.parse(stored) as ModalMetadata;
+      if (typeof metadata?.action !== 'string') throw new TypeError('no action');
+    } catch {
+      await ack({ response_action: 'errors', errors: errorsFor(undefined, 'This form is not one of Questlog’s. Close it and run the command again.') });
+      return;
+    }
     const values = Object.fromEntries(Object.entries(view.state.values).map(([block, inputs]) => [block, inputs.value?.value ?? undefined]));
     const { command, text } = splitCommandLine(modalCommandLine(metadata.action, values));
     const base = invocationOf(actor, command, text, 'modal');

@@ -11,7 +11,13 @@ export async function storePending(kv: KvStore, pending: PendingValue[]): Promis
 /** Renders a reply and stores what its buttons point at, ready to send. */
 export async function prepareMessage(kv: KvStore, reply: Reply, options: RenderOptions): Promise<Omit<RenderedMessage, 'pending'>> {
   const { pending, ...message } = renderReply(reply, options);
-  await storePending(kv, pending);
+  try {
+    await storePending(kv, pending);
+  } catch {
+    // The kv store is down: the answer goes out without the buttons whose values could not be kept.
+    const { pending: _none, ...plain } = renderReply({ ...reply, buttons: [] }, options);
+    return plain;
+  }
   return message;
 }
 
