@@ -1,6 +1,7 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import { helpIndex, helpForCommand } from '../src/core/help.js';
+import { exportReply, forgetPrompt, forgottenReply } from '../src/modules/privacy/privacy.presenter.js';
 
 export default defineCommand({
   name: 'questlog',
@@ -12,6 +13,25 @@ export default defineCommand({
       options: { command: opt.text({ description: 'A command name, e.g. quest', max: 32 }) },
       async handler(ctx, args) {
         return args.command ? helpForCommand(ctx.registry, args.command) : helpIndex(ctx.registry);
+      },
+    }),
+    export: sub({
+      description: 'Download everything Questlog stores about you, as a JSON file',
+      ephemeral: true,
+      slow: true,
+      options: {},
+      async handler(ctx) {
+        return exportReply(await ctx.services.privacy.exportData(ctx.user.id, ctx.now));
+      },
+    }),
+    'forget-me': sub({
+      description: 'Delete everything Questlog stores about you (asks first)',
+      ephemeral: true,
+      examples: ['/questlog forget-me', '/questlog forget-me confirm:yes'],
+      options: { confirm: opt.boolean({ description: 'yes deletes without asking' }) },
+      async handler(ctx, args) {
+        if (!args.confirm) return forgetPrompt(await ctx.services.privacy.holdings(ctx.user.id));
+        return forgottenReply(await ctx.services.privacy.forgetMe(ctx.user.id, ctx.now));
       },
     }),
   },

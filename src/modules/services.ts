@@ -12,6 +12,7 @@ import { LeaderboardService } from './leaderboard/leaderboard.service.js';
 import { AchievementService } from './achievement/achievement.service.js';
 import { SettingsService } from './user/settings.service.js';
 import { StatsService } from './analytics/stats.service.js';
+import { PrivacyService } from './privacy/privacy.service.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -38,6 +39,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     achievements: new AchievementService(em),
     settings: new SettingsService(em, leaderboard),
     stats: new StatsService(em),
+    privacy: new PrivacyService(em, { kv: deps.kv, logger: deps.logger, directory: deps.directory, leaderboard }),
   };
 }
 
