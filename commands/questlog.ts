@@ -1,6 +1,7 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import { helpIndex, helpForCommand } from '../src/core/help.js';
+import { codeReply, redeemReply } from '../src/modules/link/link.presenter.js';
 import { exportReply, forgetPrompt, forgottenReply } from '../src/modules/privacy/privacy.presenter.js';
 
 export default defineCommand({
@@ -32,6 +33,19 @@ export default defineCommand({
       async handler(ctx, args) {
         if (!args.confirm) return forgetPrompt(await ctx.services.privacy.holdings(ctx.user.id));
         return forgottenReply(await ctx.services.privacy.forgetMe(ctx.user.id, ctx.now));
+      },
+    }),
+    link: sub({
+      description: 'Join your Discord and Slack accounts into one profile (a one-time code)',
+      ephemeral: true,
+      examples: ['/questlog link', '/questlog link code:K7QX-94MD'],
+      options: {
+        code: opt.text({ description: 'The code /questlog link showed on your other account', max: 16 }),
+        confirm: opt.boolean({ description: 'yes merges when both accounts hold data' }),
+      },
+      async handler(ctx, args) {
+        if (!args.code) return codeReply(await ctx.services.link.issueCode(ctx.user.id));
+        return redeemReply(await ctx.services.link.redeem(ctx.user.id, args.code, Boolean(args.confirm), ctx.now));
       },
     }),
   },

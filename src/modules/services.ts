@@ -13,6 +13,7 @@ import { AchievementService } from './achievement/achievement.service.js';
 import { SettingsService } from './user/settings.service.js';
 import { StatsService } from './analytics/stats.service.js';
 import { PrivacyService } from './privacy/privacy.service.js';
+import { LinkService } from './link/link.service.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -40,6 +41,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     settings: new SettingsService(em, leaderboard),
     stats: new StatsService(em),
     privacy: new PrivacyService(em, { kv: deps.kv, logger: deps.logger, directory: deps.directory, leaderboard }),
+    link: new LinkService(em, { kv: deps.kv, logger: deps.logger, directory: deps.directory, leaderboard }),
   };
 }
 
