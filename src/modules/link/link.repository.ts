@@ -166,6 +166,9 @@ export class LinkRepository {
         );
       }
 
+      // Any other table that keeps rows per user (one added after this code) moves too, rather than cascading away.
+      counts.other_rows = await moveRemainingRows(em, absorbedId, survivorId);
+
       // One XP total from the summed ledgers; the absorbed user goes (its profile, stats and memberships cascade).
       const experiencePoints = survivor.experiencePoints + absorbed.experiencePoints;
       const level = levelForXp(experiencePoints);
@@ -211,6 +214,36 @@ async function remapLedgerCategory(em: EntityManager, userId: string, gone: stri
     userId,
     gone,
   ]);
+}
+
+/** Tables whose absorbed rows are meant to go with the absorbed user: merged into the survivor's above, or its own (profile, counters). */
+const DROPPED_WITH_ABSORBED = new Set(['users', 'user_profiles', 'user_stats', 'space_members', 'user_achievements', 'notification_preferences']);
+
+/**
+ * Moves the absorbed user's rows in every table with a foreign key to `users`
+ * that the merge does not treat itself (e.g. a search index kept by triggers),
+ * so nothing is lost to the cascade when the absorbed user is deleted. A table
+ * whose unique keys forbid the move makes the whole merge fail and roll back.
+ */
+async function moveRemainingRows(em: EntityManager, absorbedId: string, survivorId: string): Promise<number> {
+  // raw: the foreign keys come from the catalog, so tables added later are covered without a change here.
+  const references = await em.execute<{ table: string; column: string }[]>(
+    `select cl.relname as "table", a.attname as "column"
+     from pg_constraint c
+     join pg_class cl on cl.oid = c.conrelid
+     join pg_namespace n on n.oid = cl.relnamespace
+     join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+     where c.contype = 'f' and c.confrelid = 'users'::regclass and n.nspname = current_schema() and not cl.relispartition
+     order by 1, 2`,
+  );
+  let moved = 0;
+  for (const { table, column } of references) {
+    if (DROPPED_WITH_ABSORBED.has(table)) continue;
+    // raw: identifiers from the catalog, quoted; values as parameters.
+    const result = await em.execute(`update "${table.replace(/"/g, '""')}" set "${column.replace(/"/g, '""')}" = ? where "${column.replace(/"/g, '""')}" = ?`, [survivorId, absorbedId], 'run');
+    moved += (result as { affectedRows?: number }).affectedRows ?? 0;
+  }
+  return moved;
 }
 
 function latest(a: Date | null | undefined, b: Date | null | undefined): Date | null {

@@ -92,6 +92,9 @@ describe('/questlog link', () => {
     const [dXp, sXp] = [await xp(discordUser), await xp(slackUser)];
     await ok('/leaderboard', d, guild);
     await leaderboardWritesSettled(app.kv);
+    // A table the merge knows nothing about (added by a later feature): its rows move instead of cascading away.
+    await app.sql('create table link_test_later_feature (id serial primary key, user_id uuid not null references users (id) on delete cascade, note text)');
+    await app.sql(`insert into link_test_later_feature (user_id, note) values (?, 'discord side')`, [discordUser]);
 
     const code = codeIn(await ok('/questlog link', d));
     const prompt = await ok(`/questlog link code:${code}`, s, workspace);
@@ -154,7 +157,8 @@ describe('/questlog link', () => {
     // Completing a renumbered quest works on the merged profile.
     await ok('/quest complete #5', d, guild);
     const [audit] = await app.sql<{ counts: Record<string, number> }>(`select counts from privacy_audit where action = 'link' order by at desc limit 1`);
-    expect(audit!.counts).toMatchObject({ quests_moved: 2, categories_merged: 1, tags_merged: 1 });
+    expect(audit!.counts).toMatchObject({ quests_moved: 2, categories_merged: 1, tags_merged: 1, other_rows: 1 });
+    expect(await app.sql('select note from link_test_later_feature where user_id = ?', [slackUser])).toEqual([{ note: 'discord side' }]);
     expect(JSON.stringify(audit)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|l-3|UL3/);
   });
 });
