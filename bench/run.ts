@@ -1,5 +1,6 @@
 import { benchDiscordHttp } from './discord.bench.js';
 import { benchGamification } from './gamification.bench.js';
+import { benchPrivacy } from './privacy.bench.js';
 import { benchQuests } from './quest.bench.js';
 import { benchSlack } from './slack.bench.js';
 
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<void>> = {
   gamification: () => benchGamification(baseUrl),
   discord: () => benchDiscordHttp(),
   slack: () => benchSlack(),
+  privacy: () => benchPrivacy(baseUrl),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);
