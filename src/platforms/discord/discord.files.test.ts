@@ -15,7 +15,8 @@ let discord: { stop(): Promise<void> };
 let url = '';
 
 beforeAll(async () => {
-  fake = await DiscordFake.start({ applicationId: APP_ID });
+  // This file is about attachments, not the 3-second deadline (other tests hold it): a loaded CI machine gets slack here.
+  fake = await DiscordFake.start({ applicationId: APP_ID, callbackDeadlineMs: 15_000 });
   app = await startTestApp({ env: { DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl } });
   discord = await startDiscord(app);
   url = `http://127.0.0.1:${await app.http.listen(0, '127.0.0.1')}/discord/interactions`;
@@ -47,12 +48,12 @@ describe('Discord: reply files', () => {
     await deliver(command('quest', 'create', { title: 'Exported quest' }));
     const exported = command('questlog', 'export');
     expect((await deliver(exported)).body).toEqual({ type: 5, data: { flags: 64 } });
-    const edit = await fake.waitFor((r) => r.method === 'PATCH' && r.status === 200 && r.path.endsWith(`/${exported.token}/messages/@original`), 8000);
+    const edit = await fake.waitFor((r) => r.method === 'PATCH' && r.status === 200 && r.path.endsWith(`/${exported.token}/messages/@original`), 25_000);
     expect(edit.body.attachments).toEqual([expect.objectContaining({ id: 0, filename: expect.stringMatching(/^questlog-export-\d{4}-\d{2}-\d{2}\.json$/) })]);
     expect(edit.files).toHaveLength(1);
     const doc = JSON.parse(edit.files[0]!.data.toString('utf8'));
     expect(doc.identities).toEqual([expect.objectContaining({ platform: 'discord', platformUserId: ALICE })]);
     expect(doc.quests.map((q: { title: string }) => q.title)).toEqual(['Exported quest']);
     expect(fake.originalMessage(exported.id)).toMatchObject({ flags: 64 });
-  });
+  }, 60_000);
 });

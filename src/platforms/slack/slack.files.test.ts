@@ -39,10 +39,10 @@ describe('Slack: reply files', () => {
     await command('create "Private plans"', '/quest');
     const { status, id } = await command('export', '/questlog');
     expect(status).toBe(200);
-    const [post] = await fake.waitFor((f) => (f.responseUrlPosts(id).length ? f.responseUrlPosts(id) : null));
+    const [post] = await fake.waitFor((f) => (f.responseUrlPosts(id).length ? f.responseUrlPosts(id) : null), 25_000);
     expect(post!.body.response_type).toBe('ephemeral');
     expect(JSON.stringify(post!.body.blocks)).toContain('sent to your direct messages with Questlog');
-    const upload = await fake.waitFor((f) => f.uploads().find((u) => u.filename.startsWith('questlog-export-') && u.completed), 10_000);
+    const upload = await fake.waitFor((f) => f.uploads().find((u) => u.filename.startsWith('questlog-export-') && u.completed), 25_000);
     expect(upload.channelId).toBe(fake.dmChannelFor(ALICE));
     expect(upload.channelId).not.toBe(CHANNEL);
     // The upload arrives as a multipart body: the file is the JSON document inside it.
@@ -51,5 +51,5 @@ describe('Slack: reply files', () => {
     expect(doc.identities).toEqual([expect.objectContaining({ platform: 'slack', scope: TEAM, platformUserId: ALICE })]);
     expect(doc.quests.map((q: { title: string }) => q.title)).toEqual(['Private plans']);
     expect(fake.okCalls('conversations.open').at(-1)!.args.users).toBe(ALICE);
-  });
+  }, 60_000);
 });
