@@ -44,7 +44,7 @@ export class LinkRepository {
       this.em.count(Tag, mine),
       this.em.count(Category, mine),
       this.em.count(Project, mine),
-      this.em.count(Streak, mine),
+      this.em.count(Streak, { user: userId }),
       this.em.count(UserAchievement, mine),
       this.em.count(ExperienceEvent, mine),
     ]);
@@ -59,7 +59,7 @@ export class LinkRepository {
 
   /** Platforms of a user's identities, for the wording of replies. */
   async platforms(userId: string): Promise<string[]> {
-    const rows = await this.em.find(UserIdentity, { userId }, { fields: ['platform'], orderBy: { createdAt: 'asc' }, disableIdentityMap: true });
+    const rows = await this.em.find(UserIdentity, { user: userId }, { fields: ['platform'], orderBy: { createdAt: 'asc' }, disableIdentityMap: true });
     return rows.map((r) => r.platform);
   }
 
@@ -81,7 +81,7 @@ export class LinkRepository {
       // Categories, projects and tags: same name (ignoring case) -> one row; others move.
       const categories = matchByName(await names(em, Category, survivorId), await names(em, Category, absorbedId));
       for (const [gone, kept] of categories.merge) {
-        await em.nativeUpdate(Quest, { categoryId: gone }, { categoryId: kept });
+        await em.nativeUpdate(Quest, { category: gone }, { category: kept });
         await remapLedgerCategory(em, absorbedId, gone, kept);
       }
       if (categories.merge.size) await em.nativeDelete(Category, { id: { $in: [...categories.merge.keys()] } });
@@ -89,14 +89,14 @@ export class LinkRepository {
       counts.categories_merged = categories.merge.size;
 
       const projects = matchByName(await names(em, Project, survivorId), await names(em, Project, absorbedId));
-      for (const [gone, kept] of projects.merge) await em.nativeUpdate(Quest, { projectId: gone }, { projectId: kept });
+      for (const [gone, kept] of projects.merge) await em.nativeUpdate(Quest, { project: gone }, { project: kept });
       if (projects.merge.size) await em.nativeDelete(Project, { id: { $in: [...projects.merge.keys()] } });
       counts.projects_moved = await em.nativeUpdate(Project, { id: { $in: projects.move } }, to);
       counts.projects_merged = projects.merge.size;
 
       const tags = matchByName(await names(em, Tag, survivorId), await names(em, Tag, absorbedId));
       // An absorbed tag is only on absorbed quests and a survivor tag only on survivor quests: no pair can collide.
-      for (const [gone, kept] of tags.merge) await em.nativeUpdate(QuestTag, { tagId: gone }, { tagId: kept });
+      for (const [gone, kept] of tags.merge) await em.nativeUpdate(QuestTag, { tag: gone }, { tag: kept });
       if (tags.merge.size) await em.nativeDelete(Tag, { id: { $in: [...tags.merge.keys()] } });
       counts.tags_moved = await em.nativeUpdate(Tag, { id: { $in: tags.move } }, to);
       counts.tags_merged = tags.merge.size;
@@ -113,7 +113,7 @@ export class LinkRepository {
       counts.ai_suggestions = await em.nativeUpdate(AiSuggestion, from, to);
       counts.user_behavior_logs = await em.nativeUpdate(UserBehaviorLog, from, to);
       counts.notifications = await em.nativeUpdate(Notification, from, to);
-      counts.user_identities = await em.nativeUpdate(UserIdentity, from, to);
+      counts.user_identities = await em.nativeUpdate(UserIdentity, { user: absorbedId }, { user: survivorId });
 
       const preferences = await em.find(NotificationPreference, to, { fields: ['notificationType'] });
       counts.notification_preferences = await em.nativeUpdate(
@@ -129,7 +129,7 @@ export class LinkRepository {
 
       // Streaks: the longer active one per type stays active; all history moves.
       const active = async (userId: string) =>
-        (await em.find(Streak, { userId, isActive: true })).map((s) => ({
+        (await em.find(Streak, { user: userId, isActive: true })).map((s) => ({
           id: s.id,
           type: s.streakType,
           currentCount: s.currentCount,
@@ -139,7 +139,7 @@ export class LinkRepository {
       const streaks = mergeStreaks(await active(survivorId), await active(absorbedId));
       if (streaks.end.length) await em.nativeUpdate(Streak, { id: { $in: streaks.end } }, { isActive: false });
       for (const { id, longestCount } of streaks.longest) await em.nativeUpdate(Streak, { id }, { longestCount });
-      counts.streaks = await em.nativeUpdate(Streak, from, to);
+      counts.streaks = await em.nativeUpdate(Streak, { user: absorbedId }, { user: survivorId });
 
       // Counters the achievements are evaluated from: summed.
       const stats = await em.find(UserStats, { userId: { $in: [survivorId, absorbedId] } });
@@ -155,9 +155,9 @@ export class LinkRepository {
       }
 
       // Profile: the survivor's settings; leaderboard only if both sides opted in; the larger freeze bank.
-      const profiles = await em.find(UserProfile, { userId: { $in: [survivorId, absorbedId] } });
-      const kept = profiles.find((p) => p.userId === survivorId);
-      const other = profiles.find((p) => p.userId === absorbedId);
+      const profiles = await em.find(UserProfile, { user: { $in: [survivorId, absorbedId] } });
+      const kept = profiles.find((p) => p.user.id === survivorId);
+      const other = profiles.find((p) => p.user.id === absorbedId);
       if (kept && other) {
         await em.nativeUpdate(
           UserProfile,
@@ -202,8 +202,8 @@ async function names(em: EntityManager, entity: typeof Category | typeof Project
 }
 
 async function achievementRows(em: EntityManager, userId: string) {
-  const rows = await em.find(UserAchievement, { userId }, { fields: ['id', 'achievementId', 'unlockedAt'] });
-  return rows.map((r) => ({ id: r.id, achievementId: r.achievementId, unlockedAt: r.unlockedAt ?? null }));
+  const rows = await em.find(UserAchievement, { userId }, { fields: ['id', 'achievement', 'unlockedAt'] });
+  return rows.map((r) => ({ id: r.id, achievementId: r.achievement.id, unlockedAt: r.unlockedAt ?? null }));
 }
 
 /** The ledger remembers each completion's category id (undo decrements it): point it at the merged category. */

@@ -52,19 +52,19 @@ export class ExportRepository {
         const user = await em.findOne(User, { id: userId }, { disableIdentityMap: true });
         if (!user) return null;
         const mine = { userId };
-        const ofMyQuests = { questId: { userId } };
-        const [profile] = await all(UserProfile, mine, { id: 'asc' });
-        const identities = await all(UserIdentity, mine, { createdAt: 'asc' });
+        const ofMyQuests = { quest: { userId } };
+        const [profile] = await all(UserProfile, { user: userId }, { id: 'asc' });
+        const identities = await all(UserIdentity, { user: userId }, { createdAt: 'asc' });
         const memberships = await all(SpaceMember, mine, { joinedAt: 'asc' });
         const spaceIds = memberships.map((m) => m.spaceId as string);
         const spaces = new Map((spaceIds.length ? await all(Space, { id: { $in: spaceIds } }, { id: 'asc' }) : []).map((s) => [s.id as string, s]));
         const quests = await all(Quest, mine, { number: 'asc' });
-        const steps = group(await all(QuestStep, ofMyQuests, { orderIndex: 'asc' }), 'questId');
-        const questTags = group(await all(QuestTag, ofMyQuests, { createdAt: 'asc' }), 'questId');
-        const dependencies = group(await all(QuestDependency, { dependentQuestId: { userId } }, { createdAt: 'asc' }), 'dependentQuestId');
+        const steps = group(await all(QuestStep, ofMyQuests, { orderIndex: 'asc' }), 'quest');
+        const questTags = group(await all(QuestTag, ofMyQuests, { createdAt: 'asc' }), 'quest');
+        const dependencies = group(await all(QuestDependency, { dependent: { userId } }, { createdAt: 'asc' }), 'dependent');
         const analytics = group(await all(QuestAnalytics, mine, { createdAt: 'asc' }), 'questId');
         const unlocked = await all(UserAchievement, mine, { unlockedAt: 'asc' });
-        const catalogIds = unlocked.map((a) => a.achievementId as string);
+        const catalogIds = unlocked.map((a) => a.achievement as string);
         const catalog = new Map(
           (catalogIds.length ? await all(Achievement, { id: { $in: catalogIds } }, { code: 'asc' }) : []).map((a) => [a.id as string, a]),
         );
@@ -84,9 +84,9 @@ export class ExportRepository {
           tags: await all(Tag, mine, { createdAt: 'asc' }),
           categories: await all(Category, mine, { createdAt: 'asc' }),
           projects: await all(Project, mine, { createdAt: 'asc' }),
-          streaks: await all(Streak, mine, { startDate: 'asc' }),
+          streaks: await all(Streak, { user: userId }, { startDate: 'asc' }),
           achievements: unlocked.map((a) => {
-            const entry = catalog.get(a.achievementId as string);
+            const entry = catalog.get(a.achievement as string);
             return { ...a, achievement: entry ? { code: entry.code, name: entry.name, description: entry.description, xpReward: entry.xpReward } : null };
           }),
           experienceLedger: await all(ExperienceEvent, mine, { createdAt: 'asc' }),

@@ -45,7 +45,7 @@ export class PrivacyRepository {
     const user = await this.em.findOne(User, { id: userId }, { fields: ['experiencePoints'], disableIdentityMap: true });
     if (!user) return null;
     const mine = { userId };
-    const identities = await this.em.find(UserIdentity, mine, { fields: ['platform', 'displayName'], orderBy: { createdAt: 'asc' }, disableIdentityMap: true });
+    const identities = await this.em.find(UserIdentity, { user: userId }, { fields: ['platform', 'displayName'], orderBy: { createdAt: 'asc' }, disableIdentityMap: true });
     return {
       quests: await this.em.count(Quest, mine),
       tags: await this.em.count(Tag, mine),
@@ -67,21 +67,20 @@ export class PrivacyRepository {
     return this.em.transactional(async (em) => {
       const user = await em.findOne(User, { id: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
       if (!user) return null;
-      const identities = await em.find(UserIdentity, { userId }, { fields: ['platform', 'scope', 'platformUserId'] });
+      const identities = await em.find(UserIdentity, { user: userId }, { fields: ['platform', 'scope', 'platformUserId'] });
       const memberships = await em.find(SpaceMember, { userId }, { fields: ['spaceId'] });
       const mine = { userId };
-      // `mapToPk` relations are typed as the key, but the ORM still filters through them (a join in a subquery).
-      const ofMyQuests = { questId: { userId } } as never;
+      const ofMyQuests = { quest: { userId } };
       const counts: RowCounts = {};
       const steps: Array<[string, () => Promise<number>]> = [
         ['quest_tags', () => em.nativeDelete(QuestTag, ofMyQuests)],
         ['quest_steps', () => em.nativeDelete(QuestStep, ofMyQuests)],
-        ['quest_dependencies', () => em.nativeDelete(QuestDependency, { $or: [{ dependentQuestId: { userId } }, { prerequisiteQuestId: { userId } }] } as never)],
+        ['quest_dependencies', () => em.nativeDelete(QuestDependency, { $or: [{ dependent: { userId } }, { prerequisite: { userId } }] })],
         ['quest_analytics', () => em.nativeDelete(QuestAnalytics, mine)],
         ['ai_suggestions', () => em.nativeDelete(AiSuggestion, mine)],
         ['experience_events', () => em.nativeDelete(ExperienceEvent, mine)],
         ['user_achievements', () => em.nativeDelete(UserAchievement, mine)],
-        ['streaks', () => em.nativeDelete(Streak, mine)],
+        ['streaks', () => em.nativeDelete(Streak, { user: userId })],
         // Partitioned tables: deleted by user id (the partition key of notifications) rather than left to the cascade.
         ['notifications', () => em.nativeDelete(Notification, mine)],
         ['user_behavior_logs', () => em.nativeDelete(UserBehaviorLog, mine)],
@@ -92,8 +91,8 @@ export class PrivacyRepository {
         ['tags', () => em.nativeDelete(Tag, mine)],
         ['quest_categories', () => em.nativeDelete(Category, mine)],
         ['projects', () => em.nativeDelete(Project, mine)],
-        ['user_identities', () => em.nativeDelete(UserIdentity, mine)],
-        ['user_profiles', () => em.nativeDelete(UserProfile, mine)],
+        ['user_identities', () => em.nativeDelete(UserIdentity, { user: userId })],
+        ['user_profiles', () => em.nativeDelete(UserProfile, { user: userId })],
         ['users', () => em.nativeDelete(User, { id: userId })],
       ];
       for (const [table, remove] of steps) counts[table] = await remove();

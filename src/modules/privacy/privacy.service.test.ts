@@ -101,7 +101,7 @@ describe('/questlog export', () => {
     const doc = exportOf(reply);
     expect(doc).toMatchObject({ format: 'questlog-export', version: 1, exportedAt: now.toISOString() });
     expect(doc.user).toMatchObject({ id: userId, displayName: 'Exporter' });
-    expect(doc.profile).toMatchObject({ userId, reminderTime: '08:30' });
+    expect(doc.profile).toMatchObject({ user: userId, reminderTime: '08:30' });
     expect(doc.identities).toEqual([expect.objectContaining({ platform: 'discord', platformUserId: 'exp-1' })]);
     expect(doc.spaceMemberships).toEqual([expect.objectContaining({ space: expect.objectContaining({ externalId: 'guild-privacy' }) })]);
     const [first, second] = doc.quests;
@@ -109,7 +109,7 @@ describe('/questlog export', () => {
     expect(first.steps.map((s: { title: string; completed: boolean }) => [s.title, s.completed])).toEqual([['Outline', true], ['Draft', false]]);
     expect(first.tags).toHaveLength(1);
     expect(first.analytics.length).toBeGreaterThan(0);
-    expect(second.dependencies).toEqual([expect.objectContaining({ prerequisiteQuestId: first.id, dependencyType: 'sequential' })]);
+    expect(second.dependencies).toEqual([expect.objectContaining({ prerequisite: first.id, dependencyType: 'sequential' })]);
     expect(doc.tags.map((t: { name: string }) => t.name)).toEqual(['urgent']);
     expect(doc.categories.map((c: { name: string }) => c.name)).toEqual(['Work']);
     expect(doc.projects.map((p: { name: string }) => p.name)).toEqual(['Launch']);
