@@ -10,7 +10,12 @@ const STEPS_PER_QUEST = 3;
 const LOGS = 5_000;
 const ROUND_TRIPS = 2_000;
 
-const identity = (id: string, platform: 'discord' | 'slack'): Identity => ({ platform, scope: platform === 'slack' ? 'TBENCH' : '', platformUserId: id, displayName: id });
+const identity = (id: string, platform: 'discord' | 'slack'): Identity => ({
+  platform,
+  scope: platform === 'slack' ? 'TBENCH' : '',
+  platformUserId: id,
+  displayName: id,
+});
 
 /**
  * Issue 13's data-ownership commands on real PostgreSQL for heavy users (1,000
@@ -38,7 +43,11 @@ export async function benchPrivacy(databaseUrl: string): Promise<void> {
       exports.push(performance.now() - started);
       size = reply.files![0]!.data.length;
     }
-    rows.push({ operation: `/questlog export (${QUESTS} quests, ${LOGS} logs)`, p50: fmt(percentile(exports, 50)), detail: `${(size / 1024 / 1024).toFixed(1)} MB JSON` });
+    rows.push({
+      operation: `/questlog export (${QUESTS} quests, ${LOGS} logs)`,
+      p50: fmt(percentile(exports, 50)),
+      detail: `${(size / 1024 / 1024).toFixed(1)} MB JSON`,
+    });
 
     const code = /\*\*([A-Z0-9-]{9})\*\*/.exec((await run(app, a, '/questlog link')).text ?? '')![1];
     let started = performance.now();
@@ -97,8 +106,14 @@ async function seedHeavy(app: App, pool: pg.Pool, who: Identity): Promise<void> 
     `insert into quest_steps (quest_id, title, order_index, completed) select q.id, 'Step ' || s, s, true from quests q, generate_series(1, $2::int) s where q.user_id = $1`,
     [userId, STEPS_PER_QUEST],
   );
-  await pool.query(`insert into experience_events (user_id, quest_id, amount, reason, created_at) select user_id, id, 25, 'quest', completed_at from quests where user_id = $1 and completed_at is not null`, [userId]);
-  await pool.query(`update users set experience_points = (select sum(amount) from experience_events where user_id = $1), quest_counter = $2::int + 1 where id = $1`, [userId, QUESTS]);
+  await pool.query(
+    `insert into experience_events (user_id, quest_id, amount, reason, created_at) select user_id, id, 25, 'quest', completed_at from quests where user_id = $1 and completed_at is not null`,
+    [userId],
+  );
+  await pool.query(
+    `update users set experience_points = (select sum(amount) from experience_events where user_id = $1), quest_counter = $2::int + 1 where id = $1`,
+    [userId, QUESTS],
+  );
   await pool.query(
     `insert into user_behavior_logs (user_id, action_type, action_data, "timestamp") select $1, 'quest_completed', jsonb_build_object('n', g), now() - make_interval(hours => g) from generate_series(1, $2::int) g`,
     [userId, LOGS],

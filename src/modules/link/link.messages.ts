@@ -4,7 +4,8 @@ import { defineMessages } from '../../core/messages.js';
 export const linkMessages = defineMessages('link', {
   code_issued: (p: { code: string; minutes: number }) =>
     `🔗 Your link code is **${p.code}**. Within ${p.minutes} minutes, run \`/questlog link code:${p.code}\` from your other account (Discord, Slack or the console). It works once; asking again replaces it.`,
-  code_unknown: () => 'That link code is unknown, used or expired (codes last 10 minutes and work once). Run `/questlog link` on your other account for a new one.',
+  code_unknown: () =>
+    'That link code is unknown, used or expired (codes last 10 minutes and work once). Run `/questlog link` on your other account for a new one.',
   code_malformed: () => '`code` must be the 8 letters and digits `/questlog link` showed, e.g. `K7QX-94MD`.',
   own_code: () =>
     'That code belongs to this same Questlog profile (this account asked for it, or is already linked to the one that did). Run it from the account you want to join.',

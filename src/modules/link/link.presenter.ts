@@ -18,7 +18,9 @@ export function redeemReply(result: RedeemResult): Reply {
     const absorbed = result.absorbedIsHere ? result.here : result.there;
     const offset = Math.max(result.absorbedIsHere ? result.there.questCounter : result.here.questCounter, 0);
     const platforms = result.therePlatforms.map((p) => PLATFORM_NAMES[p] ?? p).join(' and ') || 'other';
-    const renumbered = absorbed.quests ? linkMessages.renumber_plan({ side: result.absorbedIsHere ? 'this account' : `the ${platforms} account`, offset }).text : '';
+    const renumbered = absorbed.quests
+      ? linkMessages.renumber_plan({ side: result.absorbedIsHere ? 'this account' : `the ${platforms} account`, offset }).text
+      : '';
     return {
       title: 'Merge the two accounts?',
       text: linkMessages.merge_prompt({ here: describeSide(result.here), there: `${describeSide(result.there)} (${platforms})`, renumbered }).text,

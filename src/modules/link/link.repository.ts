@@ -105,7 +105,12 @@ export class LinkRepository {
       const [maxRow] = await em.find(Quest, to, { fields: ['number'], orderBy: { number: 'desc' }, limit: 1 });
       const offset = numberOffset(survivor.questCounter, maxRow?.number ?? 0);
       const moved = await em.find(Quest, from, { fields: ['number'], orderBy: { number: 'asc' } });
-      counts.quests_moved = await em.qb(Quest).update({ userId: survivorId, number: raw('number + ?', [offset]) }).where(from).execute('run').then((r) => r.affectedRows);
+      counts.quests_moved = await em
+        .qb(Quest)
+        .update({ userId: survivorId, number: raw('number + ?', [offset]) })
+        .where(from)
+        .execute('run')
+        .then((r) => r.affectedRows);
 
       // Rows that simply change owner.
       counts.quest_analytics = await em.nativeUpdate(QuestAnalytics, from, to);
@@ -151,7 +156,12 @@ export class LinkRepository {
       // Space memberships: the survivor joins the absorbed side's spaces.
       const spaces = (await em.find(SpaceMember, from, { fields: ['spaceId'] })).map((m) => m.spaceId);
       if (spaces.length) {
-        await em.qb(SpaceMember).insert(spaces.map((spaceId) => ({ spaceId, userId: survivorId }))).onConflict(['spaceId', 'userId']).ignore().execute('run');
+        await em
+          .qb(SpaceMember)
+          .insert(spaces.map((spaceId) => ({ spaceId, userId: survivorId })))
+          .onConflict(['spaceId', 'userId'])
+          .ignore()
+          .execute('run');
       }
 
       // Profile: the survivor's settings; leaderboard only if both sides opted in; the larger freeze bank.
@@ -209,11 +219,10 @@ async function achievementRows(em: EntityManager, userId: string) {
 /** The ledger remembers each completion's category id (undo decrements it): point it at the merged category. */
 async function remapLedgerCategory(em: EntityManager, userId: string, gone: string, kept: string): Promise<void> {
   // raw: a jsonb field update inside `details`, which the entity API cannot address.
-  await em.execute(`update experience_events set details = jsonb_set(details, '{categoryId}', to_jsonb(?::text)) where user_id = ? and details->>'categoryId' = ?`, [
-    kept,
-    userId,
-    gone,
-  ]);
+  await em.execute(
+    `update experience_events set details = jsonb_set(details, '{categoryId}', to_jsonb(?::text)) where user_id = ? and details->>'categoryId' = ?`,
+    [kept, userId, gone],
+  );
 }
 
 /** Tables whose absorbed rows are meant to go with the absorbed user: merged into the survivor's above, or its own (profile, counters). */
@@ -240,7 +249,11 @@ async function moveRemainingRows(em: EntityManager, absorbedId: string, survivor
   for (const { table, column } of references) {
     if (DROPPED_WITH_ABSORBED.has(table)) continue;
     // raw: identifiers from the catalog, quoted; values as parameters.
-    const result = await em.execute(`update "${table.replace(/"/g, '""')}" set "${column.replace(/"/g, '""')}" = ? where "${column.replace(/"/g, '""')}" = ?`, [survivorId, absorbedId], 'run');
+    const result = await em.execute(
+      `update "${table.replace(/"/g, '""')}" set "${column.replace(/"/g, '""')}" = ? where "${column.replace(/"/g, '""')}" = ?`,
+      [survivorId, absorbedId],
+      'run',
+    );
     moved += (result as { affectedRows?: number }).affectedRows ?? 0;
   }
   return moved;

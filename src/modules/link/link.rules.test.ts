@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chooseSurvivor, holdsData, matchByName, mergeAchievements, mergeCounters, mergeStreaks, numberOffset, type LinkSide } from './link.rules.js';
 
-const side = (userId: string, quests: number, extra: Partial<LinkSide> = {}): LinkSide => ({ userId, quests, questCounter: quests, experiencePoints: 0, otherRows: 0, ...extra });
+const side = (userId: string, quests: number, extra: Partial<LinkSide> = {}): LinkSide => ({
+  userId,
+  quests,
+  questCounter: quests,
+  experiencePoints: 0,
+  otherRows: 0,
+  ...extra,
+});
 
 describe('link rules', () => {
   it.each([
@@ -30,7 +37,13 @@ describe('link rules', () => {
   });
 
   it('keeps the longer active streak per type with the best longest, and ends the other', () => {
-    const s = (id: string, type: 'daily' | 'weekly', currentCount: number, longestCount: number, lastActivityDate = '2026-11-20') => ({ id, type, currentCount, longestCount, lastActivityDate });
+    const s = (id: string, type: 'daily' | 'weekly', currentCount: number, longestCount: number, lastActivityDate = '2026-11-20') => ({
+      id,
+      type,
+      currentCount,
+      longestCount,
+      lastActivityDate,
+    });
     expect(mergeStreaks([s('t-day', 'daily', 5, 9), s('t-week', 'weekly', 2, 2)], [s('a-day', 'daily', 7, 7), s('a-week', 'weekly', 1, 4)])).toEqual({
       end: ['t-day', 'a-week'],
       longest: [
@@ -47,7 +60,13 @@ describe('link rules', () => {
   it('sums counters, moving absorbed category keys onto the merged categories', () => {
     const merged = mergeCounters(
       { completions: 2, completionsByDifficulty: { EASY: 2 }, completionsByCategory: { c1: 2 }, completionsByMinute: { '600': 1, '601': 1 }, stepsDone: 3 },
-      { completions: 3, completionsByDifficulty: { EASY: 1, HARD: 2 }, completionsByCategory: { c9: 2, c8: 1 }, completionsByMinute: { '600': 3 }, stepsDone: 1 },
+      {
+        completions: 3,
+        completionsByDifficulty: { EASY: 1, HARD: 2 },
+        completionsByCategory: { c9: 2, c8: 1 },
+        completionsByMinute: { '600': 3 },
+        stepsDone: 1,
+      },
       new Map([['c9', 'c1']]),
     );
     expect(merged).toEqual({
@@ -62,8 +81,14 @@ describe('link rules', () => {
 
   it('matches names ignoring case', () => {
     const { merge, move } = matchByName(
-      [{ id: 's1', name: 'Work' }, { id: 's2', name: 'Home' }],
-      [{ id: 'a1', name: 'WORK' }, { id: 'a2', name: 'Garden' }],
+      [
+        { id: 's1', name: 'Work' },
+        { id: 's2', name: 'Home' },
+      ],
+      [
+        { id: 'a1', name: 'WORK' },
+        { id: 'a2', name: 'Garden' },
+      ],
     );
     expect([...merge]).toEqual([['a1', 's1']]);
     expect(move).toEqual(['a2']);
@@ -74,8 +99,15 @@ describe('link rules', () => {
     const late = new Date('2026-06-01T00:00:00Z');
     expect(
       mergeAchievements(
-        [{ id: 's1', achievementId: 'first', unlockedAt: late }, { id: 's2', achievementId: 'ten', unlockedAt: null }],
-        [{ id: 'a1', achievementId: 'first', unlockedAt: early }, { id: 'a2', achievementId: 'ten', unlockedAt: null }, { id: 'a3', achievementId: 'epic', unlockedAt: late }],
+        [
+          { id: 's1', achievementId: 'first', unlockedAt: late },
+          { id: 's2', achievementId: 'ten', unlockedAt: null },
+        ],
+        [
+          { id: 'a1', achievementId: 'first', unlockedAt: early },
+          { id: 'a2', achievementId: 'ten', unlockedAt: null },
+          { id: 'a3', achievementId: 'epic', unlockedAt: late },
+        ],
       ),
     ).toEqual({ move: ['a3'], unlockedAt: [{ id: 's1', unlockedAt: early }] });
   });

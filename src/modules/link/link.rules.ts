@@ -116,7 +116,10 @@ export interface AchievementRow {
  * survivor lacks move over; for ones both have, the survivor's row stays with the
  * earlier unlock time.
  */
-export function mergeAchievements(survivor: AchievementRow[], absorbed: AchievementRow[]): { move: string[]; unlockedAt: Array<{ id: string; unlockedAt: Date }> } {
+export function mergeAchievements(
+  survivor: AchievementRow[],
+  absorbed: AchievementRow[],
+): { move: string[]; unlockedAt: Array<{ id: string; unlockedAt: Date }> } {
   const mine = new Map(survivor.map((s) => [s.achievementId, s]));
   const move: string[] = [];
   const unlockedAt: Array<{ id: string; unlockedAt: Date }> = [];

@@ -26,7 +26,10 @@ async function ok(line: string, who: Identity, space?: SpaceRef): Promise<Reply>
   return reply;
 }
 async function userIdOf(who: Identity): Promise<string | undefined> {
-  const [row] = await app.sql<{ user_id: string }>('select user_id from user_identities where platform = ? and platform_user_id = ?', [who.platform, who.platformUserId]);
+  const [row] = await app.sql<{ user_id: string }>('select user_id from user_identities where platform = ? and platform_user_id = ?', [
+    who.platform,
+    who.platformUserId,
+  ]);
   return row?.user_id;
 }
 const codeIn = (reply: Reply) => /\*\*([A-Z0-9]{4}-[A-Z0-9]{4})\*\*/.exec(reply.text ?? '')![1]!;
@@ -88,7 +91,8 @@ describe('/questlog link', () => {
     await ok('/quest complete #2', s, workspace);
     const discordUser = (await userIdOf(d))!;
     const slackUser = (await userIdOf(s))!;
-    const xp = async (id: string) => (await app.sql<{ experience_points: number }>('select experience_points from users where id = ?', [id]))[0]!.experience_points;
+    const xp = async (id: string) =>
+      (await app.sql<{ experience_points: number }>('select experience_points from users where id = ?', [id]))[0]!.experience_points;
     const [dXp, sXp] = [await xp(discordUser), await xp(slackUser)];
     await ok('/leaderboard', d, guild);
     await leaderboardWritesSettled(app.kv);
@@ -121,7 +125,10 @@ describe('/questlog link', () => {
       [4, 'D one', 'WORK'],
       [5, 'D two', null],
     ]);
-    const [user] = await app.sql<{ experience_points: number; quest_counter: number; level: number }>('select experience_points, quest_counter, level from users where id = ?', [slackUser]);
+    const [user] = await app.sql<{ experience_points: number; quest_counter: number; level: number }>(
+      'select experience_points, quest_counter, level from users where id = ?',
+      [slackUser],
+    );
     expect(user).toMatchObject({ experience_points: dXp + sXp, quest_counter: 5 });
     const [ledger] = await app.sql<{ total: number }>('select sum(amount)::int as total from experience_events where user_id = ?', [slackUser]);
     expect(ledger!.total).toBe(dXp + sXp);
@@ -137,14 +144,19 @@ describe('/questlog link', () => {
     );
     const [work] = await app.sql<{ id: string }>('select id from quest_categories where user_id = ?', [slackUser]);
     expect(stats).toMatchObject({ completions: 3, steps_done: 1, completions_by_category: { [work!.id]: 2 } });
-    const streaks = await app.sql<{ streak_type: string; is_active: boolean }>('select streak_type, is_active from streaks where user_id = ? and is_active', [slackUser]);
+    const streaks = await app.sql<{ streak_type: string; is_active: boolean }>('select streak_type, is_active from streaks where user_id = ? and is_active', [
+      slackUser,
+    ]);
     expect(streaks.filter((r) => r.streak_type === 'daily')).toHaveLength(1);
     const achievements = await app.sql<{ code: string }>(
       'select a.code from user_achievements ua join achievements a on a.id = ua.achievement_id where ua.user_id = ?',
       [slackUser],
     );
     expect(new Set(achievements.map((a) => a.code)).size).toBe(achievements.length);
-    const spaces = await app.sql<{ external_id: string }>('select s.external_id from space_members m join spaces s on s.id = m.space_id where m.user_id = ? order by 1', [slackUser]);
+    const spaces = await app.sql<{ external_id: string }>(
+      'select s.external_id from space_members m join spaces s on s.id = m.space_id where m.user_id = ? order by 1',
+      [slackUser],
+    );
     expect(spaces.map((r) => r.external_id)).toEqual(['TLINK', 'guild-link']);
 
     // One quest list from both platforms; the old leaderboard place is gone, the merged total is there.

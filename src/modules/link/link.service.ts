@@ -5,7 +5,7 @@ import type { Logger } from '../../infra/logger.js';
 import type { LeaderboardService } from '../leaderboard/leaderboard.service.js';
 import { forgetInDirectory } from '../privacy/privacy.service.js';
 import type { UserDirectory } from '../user/user.service.js';
-import { displayCode, isWellFormedCode, LINK_CODE_TTL_MS, LinkCodes, normalizeCode } from './link.codes.js';
+import { displayCode, isWellFormedCode, LinkCodes, normalizeCode } from './link.codes.js';
 import { linkMessages } from './link.messages.js';
 import { LinkRepository, type MergeOutcome } from './link.repository.js';
 import { chooseSurvivor, holdsData, type LinkSide } from './link.rules.js';

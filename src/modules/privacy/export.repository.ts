@@ -47,7 +47,11 @@ export class ExportRepository {
     return this.em.transactional(
       async (em) => {
         const pojo = <T extends object>(entity: T): Row => wrap(entity, true).toPOJO() as Row;
-        const all = async <T extends object>(entity: { new (...args: never[]): T } | unknown, where: FilterQuery<T>, orderBy: Record<string, 'asc'>): Promise<Row[]> =>
+        const all = async <T extends object>(
+          entity: { new (...args: never[]): T } | unknown,
+          where: FilterQuery<T>,
+          orderBy: Record<string, 'asc'>,
+        ): Promise<Row[]> =>
           (await em.find(entity as never, where as never, { orderBy: orderBy as never, disableIdentityMap: true })).map((e) => pojo(e as object));
         const user = await em.findOne(User, { id: userId }, { disableIdentityMap: true });
         if (!user) return null;

@@ -45,7 +45,11 @@ export class PrivacyRepository {
     const user = await this.em.findOne(User, { id: userId }, { fields: ['experiencePoints'], disableIdentityMap: true });
     if (!user) return null;
     const mine = { userId };
-    const identities = await this.em.find(UserIdentity, { user: userId }, { fields: ['platform', 'displayName'], orderBy: { createdAt: 'asc' }, disableIdentityMap: true });
+    const identities = await this.em.find(
+      UserIdentity,
+      { user: userId },
+      { fields: ['platform', 'displayName'], orderBy: { createdAt: 'asc' }, disableIdentityMap: true },
+    );
     return {
       quests: await this.em.count(Quest, mine),
       tags: await this.em.count(Tag, mine),

@@ -45,7 +45,10 @@ async function busyUser(who: Identity, space?: SpaceRef): Promise<string> {
   const [quest] = await app.sql<{ id: string }>('select id from quests where user_id = ? and number = 1', [userId]);
   // Tables no command writes yet.
   await app.sql(`insert into notification_preferences (user_id, notification_type) values (?, 'reminder')`, [userId]);
-  await app.sql(`insert into ai_suggestions (user_id, quest_id, suggestion_type, suggestion_data) values (?, ?, 'breakdown', '{"steps":["a"]}')`, [userId, quest!.id]);
+  await app.sql(`insert into ai_suggestions (user_id, quest_id, suggestion_type, suggestion_data) values (?, ?, 'breakdown', '{"steps":["a"]}')`, [
+    userId,
+    quest!.id,
+  ]);
   await app.sql(`insert into notifications (user_id, type, title) values (?, 'test', 'Hello')`, [userId]);
   await app.sql(`insert into user_behavior_logs (user_id, action_type, "timestamp") values (?, 'old_action', '2020-01-05T00:00:00Z')`, [userId]);
   const [analytics] = await app.sql<{ n: number }>('select count(*)::int as n from quest_analytics where user_id = ?', [userId]);
@@ -68,13 +71,19 @@ async function userTables(): Promise<string[]> {
 async function rowsAbout(userId: string, questIds: string[]): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of await userTables()) {
-    const columns = (await app.sql<{ column_name: string }>(`select column_name from information_schema.columns where table_name = ?`, [table])).map((c) => c.column_name);
+    const columns = (await app.sql<{ column_name: string }>(`select column_name from information_schema.columns where table_name = ?`, [table])).map(
+      (c) => c.column_name,
+    );
     const conditions: string[] = [];
     const params: unknown[] = [];
-    if (table === 'users') (conditions.push('id = ?'), params.push(userId));
-    if (columns.includes('user_id')) (conditions.push('user_id = ?'), params.push(userId));
+    const where = (condition: string, param: unknown) => {
+      conditions.push(condition);
+      params.push(param);
+    };
+    if (table === 'users') where('id = ?', userId);
+    if (columns.includes('user_id')) where('user_id = ?', userId);
     for (const column of ['quest_id', 'dependent_quest_id', 'prerequisite_quest_id']) {
-      if (columns.includes(column)) (conditions.push(`${column}::text in (select jsonb_array_elements_text(?::jsonb))`), params.push(JSON.stringify(questIds)));
+      if (columns.includes(column)) where(`${column}::text in (select jsonb_array_elements_text(?::jsonb))`, JSON.stringify(questIds));
     }
     expect(conditions.length, `${table} has no way to find a user's rows`).toBeGreaterThan(0);
     const [row] = await app.sql<{ n: number }>(`select count(*)::int as n from "${table}" where ${conditions.join(' or ')}`, params);
@@ -106,7 +115,10 @@ describe('/questlog export', () => {
     expect(doc.spaceMemberships).toEqual([expect.objectContaining({ space: expect.objectContaining({ externalId: 'guild-privacy' }) })]);
     const [first, second] = doc.quests;
     expect(first).toMatchObject({ number: 1, title: 'Write the report', status: 'COMPLETED' });
-    expect(first.steps.map((s: { title: string; completed: boolean }) => [s.title, s.completed])).toEqual([['Outline', true], ['Draft', false]]);
+    expect(first.steps.map((s: { title: string; completed: boolean }) => [s.title, s.completed])).toEqual([
+      ['Outline', true],
+      ['Draft', false],
+    ]);
     expect(first.tags).toHaveLength(1);
     expect(first.analytics.length).toBeGreaterThan(0);
     expect(second.dependencies).toEqual([expect.objectContaining({ prerequisite: first.id, dependencyType: 'sequential' })]);
@@ -187,19 +199,29 @@ describe('/questlog forget-me', () => {
     expect(await app.kv.get(`link:user:${userId}`)).not.toBeNull();
     const questIds = (await app.sql<{ id: string }>('select id from quests where user_id = ?', [userId])).map((q) => q.id);
     const before = await rowsAbout(userId, questIds);
-    const otherBefore = await rowsAbout(otherId, (await app.sql<{ id: string }>('select id from quests where user_id = ?', [otherId])).map((q) => q.id));
+    const otherBefore = await rowsAbout(
+      otherId,
+      (await app.sql<{ id: string }>('select id from quests where user_id = ?', [otherId])).map((q) => q.id),
+    );
 
     const reply = await ok('/questlog forget-me confirm:yes', me, guild);
     expect(reply).toMatchObject({ ephemeral: true, tone: 'success' });
     await leaderboardWritesSettled(app.kv);
 
     expect(Object.values(await rowsAbout(userId, questIds)).every((n) => n === 0)).toBe(true);
-    expect(await rowsAbout(otherId, (await app.sql<{ id: string }>('select id from quests where user_id = ?', [otherId])).map((q) => q.id))).toEqual(otherBefore);
+    expect(
+      await rowsAbout(
+        otherId,
+        (await app.sql<{ id: string }>('select id from quests where user_id = ?', [otherId])).map((q) => q.id),
+      ),
+    ).toEqual(otherBefore);
     expect(await app.kv.get('discord:dm-channel:forget-1')).toBeNull();
     expect(await app.kv.get(`link:user:${userId}`)).toBeNull();
     expect(await app.kv.zscore(weekBoard, userId)).toBeNull();
     expect(await app.kv.zscore(weekBoard, otherId)).not.toBeNull();
-    const [audit] = await app.sql<{ action: string; counts: Record<string, number> }>(`select action, counts from privacy_audit where action = 'forget' order by at desc limit 1`);
+    const [audit] = await app.sql<{ action: string; counts: Record<string, number> }>(
+      `select action, counts from privacy_audit where action = 'forget' order by at desc limit 1`,
+    );
     const expected = Object.fromEntries(Object.entries(before).filter(([, n]) => n > 0));
     expect(Object.fromEntries(Object.entries(audit!.counts).filter(([, n]) => n > 0))).toEqual(expected);
     expect(JSON.stringify(audit)).not.toMatch(/forget-1|Forgetful|[0-9a-f]{8}-[0-9a-f]{4}-/);

@@ -40,7 +40,12 @@ const command = (name: string, subcommand: string, options: Record<string, strin
     type: 2,
     userId: ALICE,
     guildId: GUILD,
-    data: { id: '1', name, type: 1, options: [{ name: subcommand, type: 1, options: Object.entries(options).map(([n, value]) => ({ name: n, type: 3, value })) }] },
+    data: {
+      id: '1',
+      name,
+      type: 1,
+      options: [{ name: subcommand, type: 1, options: Object.entries(options).map(([n, value]) => ({ name: n, type: 3, value })) }],
+    },
   });
 
 describe('Discord: reply files', () => {

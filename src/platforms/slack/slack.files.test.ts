@@ -35,7 +35,7 @@ describe('Slack: reply files', () => {
     return { status: res.status, id };
   }
 
-  it('sends the export to the user\'s direct messages, never to the channel, and says so privately', async () => {
+  it("sends the export to the user's direct messages, never to the channel, and says so privately", async () => {
     await command('create "Private plans"', '/quest');
     const { status, id } = await command('export', '/questlog');
     expect(status).toBe(200);
