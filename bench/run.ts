@@ -1,5 +1,6 @@
 import { benchDiscordHttp } from './discord.bench.js';
 import { benchGamification } from './gamification.bench.js';
+import { benchPrivacy } from './privacy.bench.js';
 import { benchQuests } from './quest.bench.js';
 import { benchSlack } from './slack.bench.js';
 import { benchReminders } from './reminders.bench.js';
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<void>> = {
   discord: () => benchDiscordHttp(),
   slack: () => benchSlack(),
   reminders: () => benchReminders(baseUrl),
+  privacy: () => benchPrivacy(baseUrl),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);

@@ -2,6 +2,7 @@ import { Migration20261124000001_initial_schema } from './Migration2026112400000
 import { Migration20261124000041_gamification_counters } from './Migration20261124000041_gamification_counters.js';
 import { Migration20261124000042_achievement_catalog } from './Migration20261124000042_achievement_catalog.js';
 import { Migration20261202000301_notification_outbox } from './Migration20261202000301_notification_outbox.js';
+import { Migration20261202000701_privacy_audit } from './Migration20261202000701_privacy_audit.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so they load the
@@ -12,4 +13,5 @@ export const migrationsList = [
   { name: 'Migration20261124000041_gamification_counters', class: Migration20261124000041_gamification_counters },
   { name: 'Migration20261124000042_achievement_catalog', class: Migration20261124000042_achievement_catalog },
   { name: 'Migration20261202000301_notification_outbox', class: Migration20261202000301_notification_outbox },
+  { name: 'Migration20261202000701_privacy_audit', class: Migration20261202000701_privacy_audit },
 ];

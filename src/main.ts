@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 
   if (config.console) {
     const user = process.env.USER || userInfo().username || 'local';
-    const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, input: process.stdin, output: process.stdout, user });
+    const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, input: process.stdin, output: process.stdout, user, filesDir: join(config.dataDir, 'exports') });
     app.notifier.register(new ConsoleNotifier(user, (reply) => adapter.notify(reply)));
     await adapter.run();
     await stop(0);

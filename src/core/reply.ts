@@ -56,6 +56,15 @@ export interface ReplyImage {
   alt?: string;
 }
 
+/** A file that goes with the reply (an export): an attachment on Discord, a DM upload on Slack, a saved file on the console. */
+export interface ReplyFile {
+  name: string;
+  data: Buffer;
+  /** MIME type, e.g. `application/json`. */
+  contentType: string;
+  description?: string;
+}
+
 export interface Reply {
   /** Plain text (may hold user text verbatim); renderers escape it for their platform. */
   title?: string;
@@ -67,6 +76,8 @@ export interface Reply {
   buttons?: ReplyButton[];
   footer?: string;
   images?: ReplyImage[];
+  /** Files attached to the reply; private replies keep them private on every platform. */
+  files?: ReplyFile[];
   /** Only the invoking user sees it (errors, private data). */
   ephemeral?: boolean;
   /** Extra messages that follow the reply (level-ups, unlocked achievements). */

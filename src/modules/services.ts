@@ -24,6 +24,8 @@ import { NotificationService } from './notification/notification.service.js';
 import { ReminderService } from './reminder/reminder.service.js';
 import { JobStatusService } from '../jobs/job-status.js';
 import type { CompletionHook } from './quest/completion.js';
+import { PrivacyService } from './privacy/privacy.service.js';
+import { LinkService } from './link/link.service.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -64,6 +66,8 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     stats: new StatsService(em),
     notifications: new NotificationService(em, deps.emailAvailable),
     jobs: new JobStatusService(deps.kv, deps.jobsEnabled),
+    privacy: new PrivacyService(em, { kv: deps.kv, logger: deps.logger, directory: deps.directory, leaderboard }),
+    link: new LinkService(em, { kv: deps.kv, logger: deps.logger, directory: deps.directory, leaderboard }),
   };
 }
 

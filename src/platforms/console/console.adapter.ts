@@ -1,4 +1,7 @@
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher } from '../../core/dispatch.js';
 import { splitCommandLine, type Identity } from '../../core/invocation.js';
@@ -10,6 +13,8 @@ export interface ConsoleOptions {
   input: Readable & { isTTY?: boolean };
   output: Writable & { isTTY?: boolean };
   user: string;
+  /** Where files attached to replies (exports) are written; without it they are not saved. */
+  filesDir?: string;
 }
 
 /** The console's identity and space: `(console, local, $USER)`. */
@@ -33,8 +38,22 @@ export class ConsoleAdapter {
   }
 
   /** Prints a message that did not come from a command (reminders, level-ups). */
-  print(reply: Reply): void {
-    this.options.output.write(`${renderConsole(reply, this.colour)}\n`);
+  print(reply: Reply, savedFiles: readonly string[] = []): void {
+    this.options.output.write(`${renderConsole(reply, this.colour, savedFiles)}\n`);
+  }
+
+  /** Writes the reply's files under `filesDir` (owner-only permissions: they hold personal data). */
+  private async saveFiles(reply: Reply): Promise<string[]> {
+    const { filesDir } = this.options;
+    if (!filesDir || !reply.files?.length) return [];
+    await mkdir(filesDir, { recursive: true, mode: 0o700 });
+    const saved: string[] = [];
+    for (const file of reply.files) {
+      const path = resolve(join(filesDir, file.name.replace(/[^A-Za-z0-9_.-]/g, '_')));
+      await writeFile(path, file.data, { mode: 0o600 });
+      saved.push(path);
+    }
+    return saved;
   }
 
   /**
@@ -78,7 +97,7 @@ export class ConsoleAdapter {
       text,
       source: 'command',
     });
-    this.print(reply);
+    this.print(reply, await this.saveFiles(reply));
     return reply;
   }
 }

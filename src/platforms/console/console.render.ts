@@ -3,8 +3,8 @@ import { progressBar, type Reply, type Tone } from '../../core/reply.js';
 
 const TONE_COLOR: Record<Tone, number> = { neutral: 37, success: 32, error: 31, info: 36, easy: 32, medium: 33, hard: 35, epic: 95 };
 
-/** Renders a reply as readable terminal text; colour only when asked (a TTY). */
-export function renderConsole(reply: Reply, colour: boolean): string {
+/** Renders a reply as readable terminal text; colour only when asked (a TTY). `savedFiles[i]` is where `reply.files[i]` was written. */
+export function renderConsole(reply: Reply, colour: boolean, savedFiles: readonly string[] = []): string {
   const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const bold = (text: string) => (colour ? `\u001b[1m${text}\u001b[22m` : text);
   const inline = (text: string) => {
@@ -25,9 +25,19 @@ export function renderConsole(reply: Reply, colour: boolean): string {
   }
   for (const item of reply.checklist ?? []) lines.push(`  ${item.done ? '[x]' : '[ ]'} ${inline(item.text)}`);
   for (const image of reply.images ?? []) lines.push(paint(90, `(image: ${image.name}${image.alt ? ` — ${image.alt}` : ''})`));
+  for (const [i, file] of (reply.files ?? []).entries()) {
+    const size = formatBytes(file.data.length);
+    lines.push(savedFiles[i] ? `📎 Saved ${file.name} (${size}) to ${savedFiles[i]}` : paint(90, `📎 ${file.name} (${size}): not saved (no data directory)`));
+  }
   if (reply.footer) lines.push(paint(90, inline(reply.footer)));
   if (reply.buttons?.length) lines.push(paint(90, reply.buttons.map((b) => `[${b.label}: /${b.action}]`).join('  ')));
   const body = lines.join('\n');
   const followUps = (reply.followUps ?? []).map((f) => renderConsole(f, colour));
   return [body, ...followUps].join('\n');
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

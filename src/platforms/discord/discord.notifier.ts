@@ -2,6 +2,7 @@ import { DiscordAPIError, Routes, type REST } from 'discord.js';
 import type { Identity } from '../../core/invocation.js';
 import type { DeliveryResult, Notifier } from '../../core/notifier.js';
 import type { Reply } from '../../core/reply.js';
+import { discordDmChannelKey } from '../../core/user-keys.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
 import type { DiscordCustomIds } from './discord.custom-id.js';
@@ -67,5 +68,5 @@ export class DiscordNotifier implements Notifier {
 }
 
 function channelKey(userId: string): string {
-  return `discord:dm-channel:${userId}`;
+  return discordDmChannelKey(userId);
 }

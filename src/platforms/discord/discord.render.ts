@@ -61,8 +61,10 @@ export interface DiscordMessage {
 
 /** Reply -> one Discord message: an embed, button rows, image attachments, the ephemeral flag. */
 export async function renderMessage(reply: Reply, ids: DiscordCustomIds, logger?: Logger): Promise<DiscordMessage> {
-  const files = (reply.images ?? []).map((image, i) => ({ name: fileName(image.name, i), data: image.data, description: image.alt?.slice(0, 1024) }));
-  const embed = renderEmbed(reply, files[0]?.name);
+  const images = (reply.images ?? []).map((image, i) => ({ name: fileName(image.name, i), data: image.data, description: image.alt?.slice(0, 1024) }));
+  const attached = (reply.files ?? []).map((file, i) => ({ name: fileName(file.name, images.length + i, 'file'), data: file.data, description: file.description?.slice(0, 1024) }));
+  const files = [...images, ...attached];
+  const embed = renderEmbed(reply, images[0]?.name);
   const body: DiscordMessageBody = {
     embeds: embed ? [embed] : [],
     components: await renderButtons(reply.buttons ?? [], ids, logger),
@@ -160,9 +162,9 @@ export async function renderModal(modal: ModalSpec, ids: DiscordCustomIds): Prom
   };
 }
 
-function fileName(name: string, index: number): string {
+function fileName(name: string, index: number, fallback: 'image' | 'file' = 'image'): string {
   const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(-80);
-  return safe && safe !== '.' ? safe : `image-${index + 1}.png`;
+  return safe && safe !== '.' ? safe : fallback === 'image' ? `image-${index + 1}.png` : `file-${index + 1}`;
 }
 
 /** A rendered message as a REST request (`@discordjs/rest`): JSON body plus `files[i]` parts it references. */

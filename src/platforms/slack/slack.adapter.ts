@@ -20,7 +20,7 @@ import type { Reply } from '../../core/reply.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
 import { truncate } from '../../core/text.js';
-import { postToResponseUrl, prepareMessage, storePending, uploadImages, type ResponseMessage } from './slack.messages.js';
+import { postToResponseUrl, prepareMessage, storePending, uploadFilesToDm, uploadImages, type ResponseMessage } from './slack.messages.js';
 import {
   BUTTON_PREFIX,
   decodeButton,
@@ -312,6 +312,20 @@ export class SlackAdapter {
             response_type: 'ephemeral',
             replace_original: false,
             text: '🖼️ The image could not be attached here. Invite Questlog to this channel, or run the command in a DM with it.',
+          });
+        }
+      }
+    }
+    if (reply.files?.length) {
+      try {
+        await uploadFilesToDm(target.client, target.actor.userId, reply.files);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, user: target.actor.userId }, 'slack file upload failed');
+        if (target.responseUrl) {
+          await postToResponseUrl(target.responseUrl, {
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: '📎 The file could not be sent to your direct messages. Check that Questlog may message you, then try again.',
           });
         }
       }

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Reply, ReplyImage } from '../../core/reply.js';
+import type { Reply, ReplyFile, ReplyImage } from '../../core/reply.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import { renderReply, STORED_VALUE_TTL_MS, type PendingValue, type RenderedMessage, type RenderOptions } from './slack.render.js';
 
@@ -30,6 +30,21 @@ export async function uploadImages(client: webApi.WebClient, channelId: string, 
   await client.filesUploadV2({
     channel_id: channelId,
     file_uploads: images.map((image) => ({ file: image.data, filename: image.name, title: image.alt ?? image.name, ...(image.alt ? { alt_text: image.alt } : {}) })),
+  });
+}
+
+/**
+ * Uploads reply files (exports: personal data) into the user's direct messages with
+ * the bot, never into the channel the command ran in; `channelId` skips the lookup
+ * when the DM channel is already known.
+ */
+export async function uploadFilesToDm(client: webApi.WebClient, userId: string, files: ReplyFile[], channelId?: string): Promise<void> {
+  if (!files.length) return;
+  const channel = channelId ?? (await client.conversations.open({ users: userId })).channel?.id;
+  if (!channel) throw new Error('conversations.open returned no channel');
+  await client.filesUploadV2({
+    channel_id: channel,
+    file_uploads: files.map((file) => ({ file: file.data, filename: file.name, title: file.description ?? file.name })),
   });
 }
 

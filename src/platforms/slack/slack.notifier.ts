@@ -4,7 +4,7 @@ import type { DeliveryResult, Notifier } from '../../core/notifier.js';
 import type { Reply } from '../../core/reply.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
-import { prepareMessage, uploadImages } from './slack.messages.js';
+import { prepareMessage, uploadFilesToDm, uploadImages } from './slack.messages.js';
 
 /** Slack's answers that mean this user will never receive a DM from us. */
 const UNREACHABLE = new Set(['user_not_found', 'account_inactive', 'cannot_dm_bot', 'user_disabled']);
@@ -33,6 +33,7 @@ export class SlackNotifier implements Notifier {
         const rendered = await prepareMessage(this.deps.kv, message, { owner: identity.platformUserId, images: 'upload' });
         const posted = await client.chat.postMessage({ channel: identity.platformUserId, text: rendered.text, blocks: rendered.blocks });
         if (message.images?.length && posted.channel) await uploadImages(client, posted.channel, message.images);
+        if (message.files?.length && posted.channel) await uploadFilesToDm(client, identity.platformUserId, message.files, posted.channel);
       }
       return { delivered: true };
     } catch (error) {

@@ -151,6 +151,9 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   if (reply.images?.length && options.images === 'omit') {
     context.push(`🖼️ ${reply.images.map((i) => toMrkdwn(i.alt ?? i.name)).join(', ')}: not shown here; run the command in a channel or DM to see the image.`);
   }
+  if (reply.files?.length) {
+    context.push(`📎 ${reply.files.map((f) => toMrkdwn(f.name)).join(', ')}: sent to your direct messages with Questlog.`);
+  }
   if (reply.footer) context.push(toMrkdwn(reply.footer));
   if (context.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(context.join('\n'), LIMIT.sectionText) }] });
   const buttons = reply.buttons ?? [];
