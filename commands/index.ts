@@ -11,6 +11,7 @@ import streak from './streak.js';
 import leaderboard from './leaderboard.js';
 import stats from './stats.js';
 import settings from './settings.js';
+import suggest from './suggest.js';
 
 /** Every top-level command, in help order. */
-export const commands: CommandSpec[] = [questlog, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings];
+export const commands: CommandSpec[] = [questlog, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings, suggest];

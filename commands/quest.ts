@@ -12,6 +12,9 @@ import {
 } from '../src/modules/quest/quest.presenter.js';
 import { difficulty, estimate, priority, questRef, questTitle, splitTags, tagList } from './options.js';
 import { undoReply } from '../src/modules/progression/progression.presenter.js';
+import { suggestionReply } from '../src/modules/suggestion/suggestion.presenter.js';
+import { ValidationError } from '../src/core/errors.js';
+import { suggestionMessages } from '../src/modules/suggestion/suggestion.messages.js';
 
 const upper = <T extends string>(value: string | undefined) => value?.toUpperCase() as T | undefined;
 /** `none` clears an optional value in `edit`. */
@@ -22,10 +25,12 @@ export default defineCommand({
   description: 'Create, list and finish quests',
   subcommands: {
     create: sub({
-      description: 'Create a quest',
-      examples: ['/quest create "Write the report" difficulty:hard estimate:1h30m tags:work'],
+      description: 'Create a quest (or describe it in one sentence with text:)',
+      examples: ['/quest create "Write the report" difficulty:hard estimate:1h30m tags:work', '/quest create text:"call the dentist tomorrow morning, high priority, 15m"'],
+      // A sentence goes to the AI suggester first: acknowledge before that.
+      slow: (args) => Boolean(args.text && !args.title),
       options: {
-        title: questTitle(),
+        title: { ...questTitle(), required: false as const, description: 'Quest title (or give text: instead)' },
         description: opt.text({ description: 'Longer description', max: 2000 }),
         difficulty: { ...difficulty(), default: 'medium' },
         priority: { ...priority(), default: 'medium' },
@@ -34,8 +39,13 @@ export default defineCommand({
         project: opt.text({ description: 'Project name', max: 100, suggest: 'project' }),
         tags: tagList(),
         status: opt.choice({ description: 'Start as active or as a draft', choices: ['active', 'draft'], default: 'active' }),
+        text: opt.text({ description: 'One sentence, e.g. "call the dentist tomorrow morning, high priority, 15m"; shown for confirmation first', max: 500 }),
       },
       async handler(ctx, args) {
+        if (!args.title) {
+          if (!args.text) throw new ValidationError(suggestionMessages.title_or_text(), { field: 'title' });
+          return suggestionReply(await ctx.services.suggestions.parseQuest(ctx.user.id, args.text, ctx.now));
+        }
         const quest = await ctx.services.quests.createQuest(ctx.user.id, {
           title: args.title,
           description: args.description,

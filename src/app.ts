@@ -11,6 +11,7 @@ import type { Logger } from './infra/logger.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
 import { UserDirectory } from './modules/user/user.service.js';
 import { createServices, type AppServices, type ServiceDeps } from './modules/services.js';
+import { createSuggestionEngine } from './ai/index.js';
 
 export interface App {
   config: Readonly<Config>;
@@ -36,7 +37,8 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
   const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
   const registry = new CommandRegistry(commands);
-  const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory() };
+  const suggester = createSuggestionEngine(config.openai, { kv, logger, metrics });
+  const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory(), suggester };
   const dispatcher = new Dispatcher({
     orm: db.orm,
     registry,

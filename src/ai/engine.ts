@@ -40,6 +40,8 @@ export class SuggestionEngine {
       logger: Logger;
       limits?: RateLimits;
       clock?: () => number;
+      /** Called once per answer with who gave it (metrics). */
+      onAnswer?(task: SuggestionTask, source: SuggestionSource): void;
     },
   ) {}
 
@@ -48,6 +50,12 @@ export class SuggestionEngine {
   }
 
   async suggest<T extends SuggestionTask>(task: T, userId: string, input: Input<T>): Promise<Suggested<Output<T>> & { limit?: LimitHit }> {
+    const answer = await this.answer(task, userId, input);
+    this.deps.onAnswer?.(task, answer.source);
+    return answer;
+  }
+
+  private async answer<T extends SuggestionTask>(task: T, userId: string, input: Input<T>): Promise<Suggested<Output<T>> & { limit?: LimitHit }> {
     const offline = (because: Extract<SuggestionSource, { kind: 'offline' }>['because']) =>
       (this.offline[task] as (i: Input<T>) => Promise<Output<T>>)(input).then((value) => ({ value, source: { kind: 'offline' as const, because } }));
     const model = this.deps.model;

@@ -187,8 +187,8 @@ export function estimateQuest(input: EstimateInput): Estimate {
   const { quest, calibration } = input;
   const text = `${quest.title} ${quest.description ?? ''}`;
   const keyword = KEYWORD_MINUTES.find(([re]) => re.test(text));
-  let base = keyword ? keyword[1] : BASE_MINUTES[quest.difficulty];
-  let basis = keyword ? 'similar tasks' : `a typical ${quest.difficulty.toLowerCase()} quest`;
+  let base = keyword ? Math.round((keyword[1] + BASE_MINUTES[quest.difficulty]) / 2) : BASE_MINUTES[quest.difficulty];
+  let basis = keyword ? `similar tasks at ${quest.difficulty.toLowerCase()} difficulty` : `a typical ${quest.difficulty.toLowerCase()} quest`;
   if (input.steps.length >= 3) {
     base = Math.max(base, input.steps.length * 15);
     basis = `${input.steps.length} steps at about 15 minutes each`;

@@ -12,12 +12,17 @@ import { LeaderboardService } from './leaderboard/leaderboard.service.js';
 import { AchievementService } from './achievement/achievement.service.js';
 import { SettingsService } from './user/settings.service.js';
 import { StatsService } from './analytics/stats.service.js';
+import { SuggestionEngine } from '../ai/engine.js';
+import { SuggestionRepository } from './suggestion/suggestion.repository.js';
+import { SuggestionService } from './suggestion/suggestion.service.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
   kv: KvStore;
   logger: Logger;
   directory: UserDirectory;
+  /** Who answers AI suggestions (model or offline); offline only when absent. */
+  suggester?: SuggestionEngine;
 }
 
 /** Request-scoped services, bound to the request's forked EntityManager. */
@@ -38,6 +43,10 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     achievements: new AchievementService(em),
     settings: new SettingsService(em, leaderboard),
     stats: new StatsService(em),
+    suggestions: new SuggestionService(new SuggestionRepository(em), deps.suggester ?? new SuggestionEngine(deps), quests, (tx): { quests: QuestService; steps: StepService } => {
+      const inTx = createServices(deps, tx);
+      return { quests: inTx.quests, steps: inTx.steps };
+    }),
   };
 }
 
