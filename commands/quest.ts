@@ -13,8 +13,6 @@ import {
 import { difficulty, estimate, priority, questRef, questTitle, splitTags, tagList } from './options.js';
 import { undoReply } from '../src/modules/progression/progression.presenter.js';
 import { suggestionReply } from '../src/modules/suggestion/suggestion.presenter.js';
-import { ValidationError } from '../src/core/errors.js';
-import { suggestionMessages } from '../src/modules/suggestion/suggestion.messages.js';
 
 const upper = <T extends string>(value: string | undefined) => value?.toUpperCase() as T | undefined;
 /** `none` clears an optional value in `edit`. */
@@ -30,7 +28,7 @@ export default defineCommand({
       // A sentence goes to the AI suggester first: acknowledge before that.
       slow: (args) => Boolean(args.text && !args.title),
       options: {
-        title: { ...questTitle(), required: false as const, description: 'Quest title (or give text: instead)' },
+        title: { ...questTitle(), requiredUnless: 'text', description: 'Quest title (or give text: instead)' },
         description: opt.text({ description: 'Longer description', max: 2000 }),
         difficulty: { ...difficulty(), default: 'medium' },
         priority: { ...priority(), default: 'medium' },
@@ -39,13 +37,11 @@ export default defineCommand({
         project: opt.text({ description: 'Project name', max: 100, suggest: 'project' }),
         tags: tagList(),
         status: opt.choice({ description: 'Start as active or as a draft', choices: ['active', 'draft'], default: 'active' }),
-        text: opt.text({ description: 'One sentence, e.g. "call the dentist tomorrow morning, high priority, 15m"; shown for confirmation first', max: 500 }),
+        text: opt.text({ description: 'Or one sentence: "call the dentist tomorrow 9am, high priority, 15m" (confirmed first)', max: 500 }),
       },
       async handler(ctx, args) {
-        if (!args.title) {
-          if (!args.text) throw new ValidationError(suggestionMessages.title_or_text(), { field: 'title' });
-          return suggestionReply(await ctx.services.suggestions.parseQuest(ctx.user.id, args.text, ctx.now));
-        }
+        // Dispatch lets `title` be left out only when `text` is given.
+        if (!args.title) return suggestionReply(await ctx.services.suggestions.parseQuest(ctx.user.id, args.text!, ctx.now));
         const quest = await ctx.services.quests.createQuest(ctx.user.id, {
           title: args.title,
           description: args.description,

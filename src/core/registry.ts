@@ -70,7 +70,8 @@ export class CommandRegistry {
     for (const [name, option] of Object.entries(options)) {
       const value = raw[name];
       if (value === undefined || value === null || value === '') {
-        if (option.required) {
+        const standIn = option.requiredUnless ? raw[option.requiredUnless] : undefined;
+        if (option.required && (standIn === undefined || standIn === null || standIn === '')) {
           throw new ValidationError(coreMessages.option_missing({ option: name, description: option.description }), {
             field: name,
             usage: resolved.usage,

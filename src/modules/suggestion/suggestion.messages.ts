@@ -1,7 +1,6 @@
 import { defineMessages } from '../../core/messages.js';
 
 export const suggestionMessages = defineMessages('suggestion', {
-  title_or_text: () => 'Give a `title`, or describe the quest in one sentence with `text:`.',
   not_found: () => 'Suggestion not found: it may have been for someone else, or the id is mistyped.',
   expired: (p: { type: string; command: string }) =>
     `This ${p.type} suggestion has expired (suggestions last 7 days) and was not applied. Ask for a fresh one with \`${p.command}\`.`,

@@ -101,9 +101,10 @@ export function decisionReply(decision: Decision): Reply {
   }
 }
 
-/** The `/stats` field with acceptance rates per suggestion type. */
-export function acceptanceField(rates: Array<{ type: string; offered: number; accepted: number; dismissed: number }>): ReplyField | undefined {
-  if (!rates.length) return undefined;
+/** `/stats` with a field of acceptance rates per suggestion type (unchanged when there were none). */
+export function withAcceptance(reply: Reply, rates: Array<{ type: string; offered: number; accepted: number; dismissed: number }>): Reply {
+  if (!rates.length) return reply;
   const label = (type: string) => TYPE_LABEL[type as keyof typeof TYPE_LABEL] ?? type;
-  return { name: 'AI suggestions', value: rates.map((r) => `${label(r.type)}: ${acceptanceLine(r)}`).join('\n'), inline: false };
+  const field = { name: 'AI suggestions', value: rates.map((r) => `${label(r.type)}: ${acceptanceLine(r)}`).join('\n'), inline: false };
+  return { ...reply, fields: [...(reply.fields ?? []), field] };
 }

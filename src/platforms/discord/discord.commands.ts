@@ -55,13 +55,14 @@ export function discordCommands(commands: readonly CommandSpec[]): DiscordComman
 function subcommandOptions(sub: SubcommandSpec<any>): APIApplicationCommandBasicOption[] {
   const entries = Object.entries(sub.options as Record<string, AnyOption>);
   // Discord refuses a required option after an optional one; the spec order is kept otherwise.
-  const ordered = [...entries.filter(([, o]) => o.required), ...entries.filter(([, o]) => !o.required)];
+  const required = (o: AnyOption) => o.required && !o.requiredUnless;
+  const ordered = [...entries.filter(([, o]) => required(o)), ...entries.filter(([, o]) => !required(o))];
   return ordered.map(([name, option]) => toDiscordOption(name, option));
 }
 
 function toDiscordOption(name: string, option: AnyOption): APIApplicationCommandBasicOption {
   const shown = option.default !== undefined ? withDefault(option) : option.description;
-  const base = { name, description: fit(shown), ...(option.required ? { required: true } : {}) };
+  const base = { name, description: fit(shown), ...(option.required && !option.requiredUnless ? { required: true } : {}) };
   const suggest = option.autocomplete ? { autocomplete: true } : {};
   let json: Record<string, unknown>;
   switch (option.kind) {
