@@ -37,6 +37,8 @@ export interface FakeRequest {
  */
 export class OpenAiFake {
   readonly requests: FakeRequest[] = [];
+  /** How many completions (200 answers) the fake has sent so far. */
+  answered = 0;
   private readonly queue: FakeBehaviour[] = [];
   private readonly sockets = new Set<Socket>();
   private completions = 0;
@@ -74,6 +76,7 @@ export class OpenAiFake {
   }
 
   reset(): void {
+    this.answered = 0;
     this.requests.length = 0;
     this.queue.length = 0;
   }
@@ -134,6 +137,7 @@ export class OpenAiFake {
 
   private completion(request: FakeRequest, content: string | null, refusal: string | null) {
     this.completions++;
+    this.answered++;
     const promptTokens = Math.ceil(JSON.stringify(request.body.messages ?? []).length / 4);
     const completionTokens = Math.ceil((content ?? refusal ?? '').length / 4);
     return {
