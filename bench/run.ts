@@ -1,3 +1,4 @@
+import { benchAi } from './ai.bench.js';
 import { benchDiscordHttp } from './discord.bench.js';
 import { benchGamification } from './gamification.bench.js';
 import { benchQuests } from './quest.bench.js';
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<void>> = {
   gamification: () => benchGamification(baseUrl),
   discord: () => benchDiscordHttp(),
   slack: () => benchSlack(),
+  ai: () => benchAi(),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);

@@ -116,7 +116,7 @@ export class OpenAiSuggester implements Suggester {
         const completion = await this.client.chat.completions.parse({
           model: this.options.model,
           messages: buildMessages(task, data),
-          response_format: zodResponseFormat(schema, task),
+          response_format: responseFormat(task),
           temperature: 0.2,
         });
         usage = completion.usage;
@@ -151,6 +151,15 @@ export class OpenAiSuggester implements Suggester {
       });
     }
   }
+}
+
+const formats = new Map<SuggestionTask, ReturnType<typeof zodResponseFormat>>();
+
+/** The `json_schema` response format of a task, converted from its zod schema once. */
+function responseFormat(task: SuggestionTask) {
+  let format = formats.get(task);
+  if (!format) formats.set(task, (format = zodResponseFormat(SCHEMAS[task], task)));
+  return format;
 }
 
 function classify(error: unknown): ModelUnavailable {

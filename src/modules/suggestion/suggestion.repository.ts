@@ -167,11 +167,11 @@ export class SuggestionRepository {
     const chosen = quests.sort((a, b) => rank[a.priority as Priority] - rank[b.priority as Priority] || a.number - b.number).slice(0, NEXT_CANDIDATES);
     if (!chosen.length) return [];
     const ids = chosen.map((q) => q.id);
-    const [dependencies, steps, names] = [
-      await this.em.find(QuestDependency, { dependentQuestId: { $in: ids }, dependencyType: 'sequential' }, { fields: ['dependentQuestId', 'prerequisiteQuestId'] }),
-      await this.em.find(QuestStep, { questId: { $in: ids } }, { fields: ['questId', 'completed'] }),
-      await this.categoryNames(userId, chosen.map((q) => q.categoryId)),
-    ];
+    const [dependencies, steps, names] = await Promise.all([
+      this.em.find(QuestDependency, { dependentQuestId: { $in: ids }, dependencyType: 'sequential' }, { fields: ['dependentQuestId', 'prerequisiteQuestId'] }),
+      this.em.find(QuestStep, { questId: { $in: ids } }, { fields: ['questId', 'completed'] }),
+      this.categoryNames(userId, chosen.map((q) => q.categoryId)),
+    ]);
     const prerequisites = dependencies.length
       ? await this.em.find(Quest, { id: { $in: dependencies.map((d) => d.prerequisiteQuestId) } }, { fields: ['number', 'status', 'completedAt'] })
       : [];

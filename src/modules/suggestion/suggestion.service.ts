@@ -100,8 +100,8 @@ export class SuggestionService {
   ) {}
 
   async breakdown(userId: string, ref: string, now: Date): Promise<SuggestionView> {
-    const quest = await this.openQuest(userId, ref);
-    const { calibration, timezone } = await this.context(userId);
+    // Independent reads at once (on embedded PGlite's single connection they simply queue).
+    const [quest, { calibration, timezone }] = await Promise.all([this.openQuest(userId, ref), this.context(userId)]);
     const facts = questFacts(quest);
     const existing = quest.steps.map((s) => s.title);
     const input = { quest: facts, existingSteps: existing, calibration };
@@ -112,8 +112,7 @@ export class SuggestionService {
   }
 
   async estimate(userId: string, ref: string, now: Date): Promise<SuggestionView> {
-    const quest = await this.openQuest(userId, ref);
-    const { calibration, timezone } = await this.context(userId);
+    const [quest, { calibration, timezone }] = await Promise.all([this.openQuest(userId, ref), this.context(userId)]);
     const facts = questFacts(quest);
     const input = { quest: facts, steps: quest.steps.map((s) => s.title), calibration };
     const answer = await this.engine.suggest('estimate', userId, input);
@@ -131,11 +130,11 @@ export class SuggestionService {
   }
 
   async next(userId: string, availableMinutes: number | undefined, now: Date): Promise<SuggestionView> {
-    const [open, { calibration, timezone, dayStartHour }, streak] = [
-      await this.repo.openQuests(userId),
-      await this.context(userId),
-      await this.repo.dailyStreak(userId),
-    ];
+    const [open, { calibration, timezone, dayStartHour }, streak] = await Promise.all([
+      this.repo.openQuests(userId),
+      this.context(userId),
+      this.repo.dailyStreak(userId),
+    ]);
     if (!open.length) throw new NotFoundError(m.no_open_quests());
     const ready = open.filter((q) => !q.blockedBy.length);
     if (!ready.length) throw new ConflictError(m.all_blocked());
@@ -274,7 +273,7 @@ export class SuggestionService {
   }
 
   private async context(userId: string): Promise<{ calibration: Calibration; timezone: string; dayStartHour: number }> {
-    const [profile, rows] = [await this.repo.profile(userId), await this.repo.calibrationRows(userId)];
+    const [profile, rows] = await Promise.all([this.repo.profile(userId), this.repo.calibrationRows(userId)]);
     return { calibration: calibrate(rows, profile.timezone), ...profile };
   }
 
