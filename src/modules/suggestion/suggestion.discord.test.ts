@@ -56,7 +56,7 @@ describe('/suggest over the Discord HTTP endpoint with a slow model', () => {
     return answer;
   }
 
-  it('acknowledges before the model answers, then edits in the suggestion; Accept on its button adds the steps', async () => {
+  it('acknowledges before the model answers, then edits in the suggestion; Accept on its button adds the steps', { timeout: 60_000 }, async () => {
     const interaction = discordFake.buildInteraction({
       type: 2,
       userId: ALICE,
@@ -68,7 +68,7 @@ describe('/suggest over the Discord HTTP endpoint with a slow model', () => {
     expect(initial).toEqual({ type: 5, data: {} });
     expect(openai.answered).toBe(0);
 
-    const edit = await discordFake.waitFor((r) => r.method === 'PATCH' && r.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`, 10_000);
+    const edit = await discordFake.waitFor((r) => r.method === 'PATCH' && r.path === `/webhooks/${APP_ID}/${interaction.token}/messages/@original`, 25_000);
     expect(openai.answered).toBe(1);
     const rendered = JSON.stringify(edit.body);
     for (const step of STEPS) expect(rendered).toContain(step);
