@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migration20261124000042_achievement_catalog } from '../../../migrations/Migration20261124000042_achievement_catalog.js';
 import { startTestApp, type TestApp } from '../../testing/test-app.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { stepsDoneStatement } from '../progression/user-stats.js';
+import { ProgressionRepository } from '../progression/progression.repository.js';
 import { criteriaSchema } from './achievement.rules.js';
 import { loadCatalog } from './achievement.service.js';
 
@@ -39,8 +39,7 @@ async function completeAt(user: string, iso: string, options = 'difficulty:easy'
 }
 
 async function bumpStepsDone(em: EntityManager, userId: string, delta: number): Promise<void> {
-  const { sql, params } = stepsDoneStatement(userId, delta);
-  await em.execute(sql, params);
+  await new ProgressionRepository(em).countStepsDone(userId, delta);
 }
 
 const unlocked = (user: string) =>
@@ -119,7 +118,7 @@ describe('/achievements', () => {
     expect(await unlocked('noel')).toContain('winter_solstice');
   });
 
-  it('counts steps from stepsDoneStatement towards step achievements', async () => {
+  it('counts steps from the step counter towards step achievements', async () => {
     await completeAt('stu', '2026-11-10T12:00:00Z');
     const [user] = await app.sql<{ id: string }>("select user_id as id from user_identities where platform_user_id = 'stu'");
     await app.db.orm.em.fork().transactional(async (tx) => {

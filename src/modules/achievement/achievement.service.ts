@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Rarity, StreakType } from '../columns.js';
+import { ProgressionRepository } from '../progression/progression.repository.js';
 import { levelForXp } from '../progression/progression.rules.js';
-import type { SqlStatement } from '../progression/sql.js';
-import { loadCounters, type UserCounters } from '../progression/user-stats.js';
+import type { UserCounters } from '../progression/user-stats.js';
+import { StreakRepository } from '../streak/streak.repository.js';
 import { userDay } from '../streak/streak.rules.js';
+import { AchievementRepository } from './achievement.repository.js';
 import { criteriaSchema, evaluateCriteria, isSeasonActive, type AchievementStats, type Criteria } from './achievement.rules.js';
 
 /** One catalog row with its criteria parsed. */
@@ -44,16 +46,10 @@ export function loadCatalog(em: EntityManager): Promise<CatalogAchievement[]> {
 }
 
 async function readCatalog(em: EntityManager): Promise<CatalogAchievement[]> {
-  const rows = await em.execute<Array<Omit<CatalogAchievement, 'criteria' | 'recurring'> & { criteria: unknown; metadata: Record<string, unknown> }>>(
-    `select id, code, name, description, category, rarity, icon, xp_reward as "xpReward", unlock_criteria as criteria,
-       is_hidden as "isHidden", is_seasonal as "isSeasonal", to_char(seasonal_start_date, 'YYYY-MM-DD') as "seasonStart",
-       to_char(seasonal_end_date, 'YYYY-MM-DD') as "seasonEnd", metadata
-     from achievements order by created_at, code`,
-  );
   const catalog: CatalogAchievement[] = [];
-  for (const { criteria, metadata, ...row } of rows) {
+  for (const { criteria, metadata, ...row } of await new AchievementRepository(em).catalog()) {
     const parsed = criteriaSchema.safeParse(criteria);
-    if (parsed.success) catalog.push({ ...row, criteria: parsed.data, recurring: metadata?.recurring === true });
+    if (parsed.success) catalog.push({ ...row, criteria: parsed.data, recurring: metadata.recurring === true });
   }
   return catalog;
 }
@@ -84,26 +80,28 @@ export interface UserAchievementState {
   progress: number | null;
 }
 
-/** JSON of the user's achievement rows, for embedding in a larger select. */
-export const USER_ACHIEVEMENTS_JSON = (userIdColumn: string) => `(select coalesce(json_agg(json_build_object(
-    'achievementId', ua.achievement_id, 'unlockedAt', ua.unlocked_at, 'progress', ua.progress_data -> 'progress')), '[]')
-  from user_achievements ua where ua.user_id = ${userIdColumn})`;
+/** An unlock or a change of progress to store. */
+export interface AchievementWrite {
+  achievementId: string;
+  /** Set for an unlock; an existing unlock time is never replaced. */
+  unlockedAt: Date | null;
+  progress: { progress: number; target: number };
+}
 
 export interface AchievementOutcome {
   unlocked: CatalogAchievement[];
   level: number;
   xp: number;
-  /** The unlocks and changed progress to write, or null when nothing changed. */
-  write: SqlStatement | null;
+  /** The unlocks and changed progress to write (none when nothing changed). */
+  writes: AchievementWrite[];
 }
 
 /**
  * Decides what the stats now unlock (in season), adding each reward to `xp`; a
  * reward that lifts the level is evaluated again, so level achievements follow.
- * Returns the unlocks and changed progress as one statement to run.
+ * Returns the unlocks and the changed progress to store.
  */
 export function decideAchievements(
-  userId: string,
   input: { catalog: CatalogAchievement[]; states: UserAchievementState[]; stats: AchievementStats; xp: number; day: string; now: Date },
 ): AchievementOutcome {
   const { catalog, day, now } = input;
@@ -125,25 +123,16 @@ export function decideAchievements(
     stats.level = level;
   }
 
-  const writes: Array<{ id: string; unlocked_at: string | null; progress: { progress: number; target: number } }> = [];
+  const writes: AchievementWrite[] = [];
   for (const achievement of catalog) {
     const isNew = unlocked.includes(achievement);
     if (done.has(achievement.id) && !isNew) continue;
     const result = evaluateCriteria(achievement.criteria, stats);
     if (!isNew && byId.get(achievement.id)?.progress === result.progress) continue;
     if (!isNew && result.progress === 0 && !byId.has(achievement.id)) continue;
-    writes.push({ id: achievement.id, unlocked_at: isNew ? now.toISOString() : null, progress: { progress: isNew ? result.target : result.progress, target: result.target } });
+    writes.push({ achievementId: achievement.id, unlockedAt: isNew ? now : null, progress: { progress: isNew ? result.target : result.progress, target: result.target } });
   }
-  const write = writes.length
-    ? {
-        sql: `insert into user_achievements (user_id, achievement_id, unlocked_at, progress_data)
-          select ?, x.id, x.unlocked_at, x.progress from jsonb_to_recordset(?::jsonb) as x(id uuid, unlocked_at timestamptz, progress jsonb)
-          on conflict (user_id, achievement_id) do update set progress_data = excluded.progress_data,
-            unlocked_at = coalesce(user_achievements.unlocked_at, excluded.unlocked_at)`,
-        params: [userId, JSON.stringify(writes)],
-      }
-    : null;
-  return { unlocked, level: stats.level, xp, write };
+  return { unlocked, level: stats.level, xp, writes };
 }
 
 export interface AchievementListing {
@@ -157,12 +146,7 @@ export interface AchievementListing {
 
 /** Every catalog entry with the user's unlock or live progress, unlocked first (newest first). */
 async function listAchievements(em: EntityManager, userId: string, stats: AchievementStats, day: string): Promise<AchievementListing[]> {
-  const catalog = await loadCatalog(em);
-  const rows = await em.execute<{ achievementId: string; unlockedAt: Date }[]>(
-    'select achievement_id as "achievementId", unlocked_at as "unlockedAt" from user_achievements where user_id = ? and unlocked_at is not null',
-    [userId],
-  );
-  const unlockedAt = new Map(rows.map((r) => [r.achievementId, new Date(r.unlockedAt)]));
+  const [catalog, unlockedAt] = await Promise.all([loadCatalog(em), new AchievementRepository(em).unlockTimes(userId)]);
   const listing = catalog.map((achievement): AchievementListing => {
     const at = unlockedAt.get(achievement.id) ?? null;
     const result = evaluateCriteria(achievement.criteria, stats);
@@ -180,16 +164,12 @@ export class AchievementService {
   constructor(private readonly em: EntityManager) {}
 
   async listForUser(userId: string, now: Date): Promise<AchievementListing[]> {
-    const [counters, [user]] = await Promise.all([
-      loadCounters(this.em, userId),
-      this.em.execute<{ level: number; timezone: string; dayStartHour: number; best: Partial<Record<StreakType, number>> }[]>(
-        `select u.level, p.timezone, p.day_start_hour as "dayStartHour",
-           (select coalesce(json_object_agg(t, b), '{}') from (select streak_type t, max(longest_count) b from streaks where user_id = u.id group by streak_type) x) as best
-         from users u join user_profiles p on p.user_id = u.id where u.id = ?`,
-        [userId],
-      ),
+    const [counters, user, best] = await Promise.all([
+      new ProgressionRepository(this.em).counters(userId),
+      new AchievementRepository(this.em).subject(userId),
+      new StreakRepository(this.em).bestLengths(userId),
     ]);
-    const stats = achievementStats(counters, user?.best ?? {}, user?.level ?? 1);
+    const stats = achievementStats(counters, best, user?.level ?? 1);
     return listAchievements(this.em, userId, stats, userDay(now, user?.timezone ?? 'UTC', user?.dayStartHour ?? 0));
   }
 }

@@ -5,8 +5,12 @@ import {
   levelProgress,
   questXp,
   questXpExact,
+  statusAfterUndo,
   streakBonusPercent,
+  undoableCompletion,
+  UNDO_WINDOW_MS,
   xpForLevel,
+  type LedgerEvent,
 } from './progression.rules.js';
 import type { Difficulty } from '../columns.js';
 
@@ -118,5 +122,30 @@ describe('levels', () => {
 
   it.each([0, 1.5, -1])('GIVEN level %s WHEN its threshold is asked THEN it is refused', (level) => {
     expect(() => xpForLevel(level)).toThrow(RangeError);
+  });
+});
+
+describe('undo rules', () => {
+  it.each([
+    ['a started quest', new Date('2026-11-01T10:00:00Z'), 'IN_PROGRESS'],
+    ['a quest never started', null, 'ACTIVE'],
+  ] as const)('GIVEN %s WHEN its completion is undone THEN it returns to %s', (_name, startedAt, status) => {
+    expect(statusAfterUndo({ startedAt })).toBe(status);
+  });
+
+  it('keeps completions undoable for 24 hours', () => {
+    expect(UNDO_WINDOW_MS).toBe(86_400_000);
+  });
+
+  const quest = (id: string): LedgerEvent => ({ id, amount: 10, reason: 'quest', details: {} });
+  const undo = (of: string): LedgerEvent => ({ id: `u-${of}`, amount: -10, reason: 'undo', details: { undoes: of } });
+  it.each<[string, LedgerEvent[], string | undefined]>([
+    ['no ledger rows', [], undefined],
+    ['one completion', [quest('a')], 'a'],
+    ['a completion already undone', [undo('a'), quest('a')], undefined],
+    ['a completion again after an undo (newest first)', [quest('b'), undo('a'), quest('a')], 'b'],
+    ['the newest completion undone, an older one not', [undo('b'), quest('b'), quest('a')], 'a'],
+  ])('GIVEN %s THEN the undoable completion is %s', (_name, events, id) => {
+    expect(undoableCompletion(events)?.id).toBe(id);
   });
 });

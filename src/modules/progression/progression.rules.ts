@@ -118,3 +118,28 @@ export function levelProgress(xp: number): LevelProgress {
     span: needed - floor,
   };
 }
+
+/** Completions can be undone for this long. */
+export const UNDO_WINDOW_MS = 24 * 60 * 60_000;
+
+/** An undone quest goes back to where it was before completion: in progress when it had been started, else active. */
+export function statusAfterUndo(quest: { startedAt: Date | string | null }): 'IN_PROGRESS' | 'ACTIVE' {
+  return quest.startedAt ? 'IN_PROGRESS' : 'ACTIVE';
+}
+
+/** A ledger row of a quest's completion (`quest`) or of its undo (`undo`, naming the row it undoes in `details.undoes`). */
+export interface LedgerEvent {
+  id: string;
+  amount: number;
+  reason: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The completion row an undo takes back: the newest `quest` row of the quest
+ * that no `undo` row names yet (`events` newest first); undefined when none.
+ */
+export function undoableCompletion(events: readonly LedgerEvent[]): LedgerEvent | undefined {
+  const undone = new Set(events.filter((e) => e.reason === 'undo').map((e) => String(e.details.undoes)));
+  return events.find((e) => e.reason === 'quest' && !undone.has(e.id));
+}

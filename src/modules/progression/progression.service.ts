@@ -1,38 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, plain } from '../../core/errors.js';
-import { behaviorLogInsert, executeBatchAll } from '../analytics/behavior-log.service.js';
-import {
-  achievementStats,
-  decideAchievements,
-  loadCatalog,
-  USER_ACHIEVEMENTS_JSON,
-  type UserAchievementState,
-} from '../achievement/achievement.service.js';
+import { ConflictError } from '../../core/errors.js';
+import { achievementStats, decideAchievements, loadCatalog } from '../achievement/achievement.service.js';
+import { AchievementRepository } from '../achievement/achievement.repository.js';
 import { minuteOfDay } from '../achievement/achievement.rules.js';
 import type { Difficulty, QuestStatus, StreakType } from '../columns.js';
-import { ledgerSums, type LeaderboardService, type UserScores } from '../leaderboard/leaderboard.service.js';
+import type { LeaderboardService, UserScores } from '../leaderboard/leaderboard.service.js';
 import type { CompletedQuest, CompletionHook, CompletionRewards } from '../quest/completion.js';
 import { QuestService } from '../quest/quest.service.js';
 import { statusLabel } from '../quest/quest.rules.js';
-import {
-  ACTIVE_STREAKS_JSON,
-  dailyStreakAtDayStart,
-  recordStreaks,
-  streakOverview,
-  undoStreaks,
-  type StreakMarks,
-  type StreakOverview,
-  type StreakRow,
-} from '../streak/streak.service.js';
+import { dailyStreakAtDayStart, recordStreaks, streakOverview, undoStreaks, type StreakMarks, type StreakOverview } from '../streak/streak.service.js';
 import { userDay } from '../streak/streak.rules.js';
 import { afterCommit } from './after-commit.js';
-import { completionXp, levelForXp, streakBonusPercent } from './progression.rules.js';
+import { progressionMessages } from './progression.messages.js';
+import { ProgressionRepository, type LedgerEntry } from './progression.repository.js';
+import { completionXp, levelForXp, statusAfterUndo, streakBonusPercent, undoableCompletion, UNDO_WINDOW_MS } from './progression.rules.js';
 import { achievementNotice, completionLines, levelUpNotice } from './progression.presenter.js';
-import { alongside, type SqlStatement } from './sql.js';
-import { completionCountStatement, countedCompletion, countersBeforeStatements, loadCounters, type UserCounters } from './user-stats.js';
-
-/** Completions can be undone for this long. */
-const UNDO_WINDOW_MS = 24 * 60 * 60_000;
+import { countedCompletion } from './user-stats.js';
 
 /** What a completion's ledger row keeps, so undo can reverse it exactly. */
 export interface CompletionDetails {
@@ -43,100 +26,6 @@ export interface CompletionDetails {
   timezone: string;
   bonusPercent: number;
   streaks: StreakMarks;
-}
-
-/** The user's row, profile, active streaks, achievement rows and leaderboard standing, read under the user's lock. */
-interface GameState {
-  xp: number;
-  level: number;
-  timezone: string;
-  dayStartHour: number;
-  freezes: number;
-  streaks: StreakRow[];
-  achievements: UserAchievementState[];
-  optedIn: boolean;
-  spaces: string[];
-  /** Ledger sums of the current UTC week and month, before this change. */
-  week: number;
-  month: number;
-}
-
-/**
- * Locks the user's row for the rest of the transaction, so one user's completions
- * and undos take turns (streaks and counters are read-modify-write), then reads
- * everything the rewards start from. The read is its own statement: a statement
- * that waited for the lock still sees the snapshot it started with, which would
- * miss the streaks the previous holder just committed. `no key update` leaves
- * inserts that reference the user (quests, ledger rows) unblocked.
- */
-async function lockGameState(em: EntityManager, userId: string, now: Date, extra: SqlStatement[] = []): Promise<GameState & { extra: Array<Record<string, unknown>[]> }> {
-  const sums = ledgerSums('u.id', now);
-  // One round trip: the lock, then the read as a later statement, whose snapshot
-  // is taken after the lock is granted (a locking read would keep the old one).
-  const [, rows, ...extraRows] = await executeBatchAll(em, [
-    { sql: 'select 1 from users where id = ? for no key update', params: [userId] },
-    {
-      sql: `select u.experience_points as xp, u.level, p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes,
-       ${ACTIVE_STREAKS_JSON('u.id')} as streaks, ${USER_ACHIEVEMENTS_JSON('u.id')} as achievements,
-       p.leaderboard_opt_in as "optedIn", (select coalesce(json_agg(m.space_id), '[]') from space_members m where m.user_id = u.id) as spaces,
-       ${sums.columns}
-     from users u join user_profiles p on p.user_id = u.id ${sums.join}
-     where u.id = ?`,
-      params: [...sums.params, userId],
-    },
-    ...extra,
-  ]);
-  const row = rows?.[0] as unknown as GameState | undefined;
-  if (!row) throw new Error(`user ${userId} has no profile`);
-  return { ...row, extra: extraRows };
-}
-
-interface LedgerEntry {
-  amount: number;
-  reason: 'quest' | 'achievement' | 'undo';
-  details: Record<string, unknown>;
-}
-
-interface Notice {
-  type: string;
-  title: string;
-  message: string;
-  data: Record<string, unknown>;
-}
-
-/**
- * The end of every XP change in one statement: ledger rows, notifications, the
- * behavior log and any `also` writes ride along with the update of the user's
- * XP and level (the row is locked; the new level is computed from the total).
- */
-async function commitXp(
-  em: EntityManager,
-  change: { userId: string; questId: string; now: Date; xpBefore: number; ledger: LedgerEntry[]; notices?: Notice[]; log: SqlStatement; also?: SqlStatement[] },
-): Promise<{ xp: number; level: number }> {
-  const { userId, questId, now } = change;
-  const delta = change.ledger.reduce((sum, e) => sum + e.amount, 0);
-  const writes: SqlStatement[] = [
-    {
-      sql: `insert into experience_events (user_id, quest_id, amount, reason, created_at, details)
-        select ?, ?, x.amount, x.reason, ?::timestamptz, x.details from jsonb_to_recordset(?::jsonb) as x(amount int, reason text, details jsonb)`,
-      params: [userId, questId, now.toISOString(), JSON.stringify(change.ledger)],
-    },
-    change.log,
-    ...(change.also ?? []),
-  ];
-  if (change.notices?.length) {
-    writes.push({
-      sql: `insert into notifications (user_id, type, title, message, data)
-        select ?, x.type, x.title, x.message, x.data from jsonb_to_recordset(?::jsonb) as x(type text, title text, message text, data jsonb)`,
-      params: [userId, JSON.stringify(change.notices)],
-    });
-  }
-  const { sql, params } = alongside(writes, {
-    sql: 'update users set experience_points = experience_points + ?, level = ? where id = ? returning experience_points as xp, level',
-    params: [delta, levelForXp(change.xpBefore + delta), userId],
-  });
-  const [row] = await em.execute<{ xp: number; level: number }[]>(sql, params);
-  return row!;
 }
 
 export interface UndoResult {
@@ -172,10 +61,10 @@ export class ProgressionService implements CompletionHook {
 
   async onQuestCompleted(tx: EntityManager, quest: CompletedQuest, now: Date): Promise<CompletionRewards> {
     const { userId } = quest;
+    const repository = new ProgressionRepository(tx);
     // The counters are read with the game state and predicted here; their update
     // rides along with the XP statement (the user's lock keeps completions in line).
-    const state = await lockGameState(tx, userId, now, countersBeforeStatements(userId, quest.categoryId));
-    const [[countersBefore], [category]] = state.extra as [[UserCounters?], [{ name: string; prior: number }?]];
+    const state = await repository.lockGameState(userId, now, { categoryId: quest.categoryId });
     const where = { timezone: state.timezone, dayStartHour: state.dayStartHour };
     const day = userDay(now, where.timezone, where.dayStartHour);
     const streakDays = dailyStreakAtDayStart(state.streaks, state.freezes, now, where);
@@ -184,8 +73,8 @@ export class ProgressionService implements CompletionHook {
     const streaks = await recordStreaks(tx, userId, state.streaks, state.freezes, now, where);
     const minute = minuteOfDay(now, where.timezone);
     const count = { difficulty: quest.difficulty, categoryId: quest.categoryId, minute };
-    const counters = countedCompletion(countersBefore, category, count);
-    const achievements = decideAchievements(userId, {
+    const counters = countedCompletion(state.counters, state.category, count);
+    const achievements = decideAchievements({
       catalog: await loadCatalog(tx),
       states: state.achievements,
       stats: achievementStats(counters, streaks.longest, levelForXp(state.xp + xp)),
@@ -206,11 +95,11 @@ export class ProgressionService implements CompletionHook {
       bonusPercent: streakBonusPercent(streakDays),
       streaks: streaks.marks,
     };
-    const user = await commitXp(tx, {
+    const user = await repository.commit({
       userId,
       questId: quest.id,
       now,
-      xpBefore: state.xp,
+      level: levelAfter,
       ledger: [
         { amount: xp, reason: 'quest', details: { ...details } },
         ...achievements.unlocked.filter((a) => a.xpReward > 0).map((a): LedgerEntry => ({ amount: a.xpReward, reason: 'achievement', details: { code: a.code } })),
@@ -224,18 +113,23 @@ export class ProgressionService implements CompletionHook {
           data: { code: a.code, rarity: a.rarity, xpReward: a.xpReward },
         })),
       ],
-      log: behaviorLogInsert(userId, 'rewards_granted', {
-        questId: quest.id,
-        xp,
-        bonusPercent: details.bonusPercent,
-        achievementXp,
-        level: levelAfter,
-        previousLevel: state.level,
-        achievements: achievements.unlocked.map((a) => a.code),
-        streaks: Object.fromEntries(streaks.steps.map((s) => [s.type, { event: s.event, count: s.count }])),
-        freezes: streaks.freezes,
-      }),
-      also: [...streaks.deferred, completionCountStatement(userId, count, 1), ...(achievements.write ? [achievements.write] : [])],
+      log: {
+        action: 'rewards_granted',
+        data: {
+          questId: quest.id,
+          xp,
+          bonusPercent: details.bonusPercent,
+          achievementXp,
+          level: levelAfter,
+          previousLevel: state.level,
+          achievements: achievements.unlocked.map((a) => a.code),
+          streaks: Object.fromEntries(streaks.steps.map((s) => [s.type, { event: s.event, count: s.count }])),
+          freezes: streaks.freezes,
+        },
+      },
+      streaks: streaks.deferred,
+      count: { count, delta: 1 },
+      achievements: achievements.writes,
     });
     this.publishAfterCommit(tx, {
       userId,
@@ -259,51 +153,36 @@ export class ProgressionService implements CompletionHook {
    */
   async undoCompletion(userId: string, ref: string, now: Date): Promise<UndoResult> {
     const found = await new QuestService(this.em, this).resolveQuest(userId, ref);
-    const label = `#${found.number}`;
     if (found.status !== 'COMPLETED') {
-      throw new ConflictError(plain(`Quest ${label} is ${statusLabel(found.status)}, not completed, so there is nothing to undo.`));
+      throw new ConflictError(progressionMessages.undo_not_completed({ number: found.number, status: statusLabel(found.status) }));
     }
     const since = new Date(now.getTime() - UNDO_WINDOW_MS);
     if (found.completedAt && new Date(found.completedAt) < since) {
-      throw new ConflictError(plain(
-        `Quest ${label} was completed on ${new Date(found.completedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, more than 24 hours ago; only completions from the last 24 hours can be undone.`),
-      );
+      const completedAt = new Date(found.completedAt).toISOString().slice(0, 16).replace('T', ' ');
+      throw new ConflictError(progressionMessages.undo_too_late({ number: found.number, completedAt }));
     }
+    // A completed quest cannot be started again, so its start time read above still holds.
+    const status = statusAfterUndo(found);
     return this.em.transactional(async (tx) => {
-      const state = await lockGameState(tx, userId, now);
-      const [quest] = await tx.execute<{ number: number; title: string; status: QuestStatus }[]>(
-        `update quests set status = case when started_at is not null then 'IN_PROGRESS' else 'ACTIVE' end, completed_at = null, actual_duration = null
-         where id = ? and user_id = ? and status = 'COMPLETED' and completed_at >= ?::timestamptz
-         returning number, title, status`,
-        [found.id, userId, since.toISOString()],
-      );
-      if (!quest) throw new ConflictError(plain(`Quest ${label} is no longer completed, so there is nothing to undo.`));
-      const [event] = await tx.execute<{ id: string; amount: number; details: Partial<CompletionDetails> }[]>(
-        `select e.id, e.amount, e.details from experience_events e
-         where e.user_id = ? and e.quest_id = ? and e.reason = 'quest'
-           and not exists (select 1 from experience_events u where u.quest_id = e.quest_id and u.reason = 'undo' and u.details ->> 'undoes' = e.id::text)
-         order by e.created_at desc limit 1`,
-        [userId, found.id],
-      );
+      const repository = new ProgressionRepository(tx);
+      const state = await repository.lockGameState(userId, now);
+      if (!(await repository.reopen(found.id, since, status))) throw new ConflictError(progressionMessages.undo_no_longer_completed({ number: found.number }));
+      const event = undoableCompletion(await repository.completionLedger(userId, found.id));
       const amount = event?.amount ?? 0;
-      const steppedBack = event ? (await undoStreaks(tx, userId, event.details.streaks ?? {}, state.freezes)).steppedBack : [];
-      // The counters' upsert rides along with the XP statement, like the completion's.
-      const { difficulty, categoryId, minute } = event?.details ?? {};
-      const uncount = difficulty && minute !== undefined ? [completionCountStatement(userId, { difficulty, categoryId: categoryId ?? null, minute }, -1)] : [];
-      const user = await commitXp(tx, {
+      const recorded = (event?.details ?? {}) as Partial<CompletionDetails>;
+      const steppedBack = event ? (await undoStreaks(tx, userId, recorded.streaks ?? {}, state.freezes)).steppedBack : [];
+      // The counters' update rides along with the XP statement, like the completion's.
+      const { difficulty, categoryId, minute } = recorded;
+      const user = await repository.commit({
         userId,
         questId: found.id,
         now,
-        xpBefore: state.xp,
+        level: levelForXp(state.xp - amount),
         ledger: event ? [{ amount: -amount, reason: 'undo', details: { undoes: event.id } }] : [],
-        log: behaviorLogInsert(userId, 'quest_completion_undone', { questId: found.id, number: quest.number, xpRemoved: amount, streaks: steppedBack }),
-        also: [
-          {
-            sql: 'delete from quest_analytics where id = (select id from quest_analytics where quest_id = ? and user_id = ? order by created_at desc limit 1)',
-            params: [found.id, userId],
-          },
-          ...uncount,
-        ],
+        notices: [],
+        log: { action: 'quest_completion_undone', data: { questId: found.id, number: found.number, xpRemoved: amount, streaks: steppedBack } },
+        ...(difficulty && minute !== undefined ? { count: { count: { difficulty, categoryId: categoryId ?? null, minute }, delta: -1 as const } } : {}),
+        dropLatestAnalytics: true,
       });
       this.publishAfterCommit(tx, {
         userId,
@@ -312,26 +191,20 @@ export class ProgressionService implements CompletionHook {
         scores: { all: user.xp, week: state.week - amount, month: state.month - amount },
         now,
       });
-      return { quest, xpRemoved: amount, xp: user.xp, level: user.level, levelBefore: state.level, steppedBack };
+      return { quest: { number: found.number, title: found.title, status }, xpRemoved: amount, xp: user.xp, level: user.level, levelBefore: state.level, steppedBack };
     });
   }
 
   async profile(userId: string, displayName: string, now: Date): Promise<ProfileView> {
-    const [[user], counters, streaks, catalog, latest] = await Promise.all([
-      this.em.execute<{ xp: number; level: number; unlocked: number }[]>(
-        `select experience_points as xp, level,
-           (select count(*)::int from user_achievements where user_id = u.id and unlocked_at is not null) as unlocked
-         from users u where id = ?`,
-        [userId],
-      ),
-      loadCounters(this.em, userId),
+    const repository = new ProgressionRepository(this.em);
+    const achievements = new AchievementRepository(this.em);
+    const [user, unlocked, counters, streaks, catalog, latest] = await Promise.all([
+      repository.xpAndLevel(userId),
+      achievements.unlockedCount(userId),
+      repository.counters(userId),
       streakOverview(this.em, userId, now),
       loadCatalog(this.em),
-      this.em.execute<ProfileView['latestAchievements']>(
-        `select a.name, a.icon, a.rarity, ua.unlocked_at as "unlockedAt" from user_achievements ua join achievements a on a.id = ua.achievement_id
-         where ua.user_id = ? and ua.unlocked_at is not null order by ua.unlocked_at desc, a.xp_reward desc limit 3`,
-        [userId],
-      ),
+      achievements.latestUnlocked(userId, 3),
     ]);
     return {
       displayName,
@@ -339,7 +212,7 @@ export class ProgressionService implements CompletionHook {
       level: user?.level ?? 1,
       completions: counters.completions,
       streaks,
-      achievementsUnlocked: user?.unlocked ?? 0,
+      achievementsUnlocked: unlocked,
       // The cached catalog, as `/achievements` counts it.
       achievementsTotal: catalog.length,
       latestAchievements: latest,

@@ -281,3 +281,39 @@ export function streakAtDayStart(
   const gap = gapSinceLastActivity(state, 'daily', today, opts.zoneChange);
   return gap <= 0 ? Math.max(0, state.currentCount - 1) : state.currentCount;
 }
+
+/** Where the user was when a streak's last activity was counted (the time-zone rule needs it). */
+export interface ZoneAnchor {
+  timezone: string;
+  dayStartHour: number;
+  /** ISO instant of that completion. */
+  at: string;
+}
+
+/** The streak as it stood before a step, so the step can be undone. */
+export interface Snapshot {
+  currentCount: number;
+  longestCount: number;
+  startDate: string;
+  lastActivityDate: string;
+  zone: ZoneAnchor | null;
+}
+
+/**
+ * Enough to undo the last step of a streak row: how many completions count on
+ * each day of its current period (`days`), and the row before the step
+ * (`previous`, null when the step created the row; `endedRowId` is then the row
+ * it replaced).
+ */
+export interface UndoRecord {
+  count: number;
+  days: Record<string, number>;
+  previous: Snapshot | null;
+  endedRowId: string | null;
+  freezeDelta: number;
+}
+
+export interface StreakMetadata {
+  zone?: ZoneAnchor;
+  undo?: UndoRecord;
+}

@@ -1,65 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeBatchAll } from '../analytics/behavior-log.service.js';
-import type { SqlStatement } from '../progression/sql.js';
 import { STREAK_TYPES, type StreakType } from '../columns.js';
+import { StreakRepository, type StreakRow, type StreakRowWrite } from './streak.repository.js';
 import {
   applyCompletion,
   isStreakAlive,
   MAX_FREEZES,
   streakAtDayStart,
   userDay,
+  type Snapshot,
   type StreakEvent,
+  type StreakMetadata,
   type StreakState,
+  type ZoneAnchor,
   type ZoneChange,
 } from './streak.rules.js';
 
-/** Where the user was when a streak's last activity was counted (the time-zone rule needs it). */
-export interface ZoneAnchor {
-  timezone: string;
-  dayStartHour: number;
-  /** ISO instant of that completion. */
-  at: string;
-}
-
-/** The streak as it stood before a step, so the step can be undone. */
-interface Snapshot {
-  currentCount: number;
-  longestCount: number;
-  startDate: string;
-  lastActivityDate: string;
-  zone: ZoneAnchor | null;
-}
-
-/**
- * Enough to undo the last step of a streak row: how many completions count on
- * each day of its current period (`days`), and the row before the step
- * (`previous`, null when the step created the row; `endedRowId` is then the row
- * it replaced).
- */
-interface UndoRecord {
-  count: number;
-  days: Record<string, number>;
-  previous: Snapshot | null;
-  endedRowId: string | null;
-  freezeDelta: number;
-}
-
-interface StreakMetadata {
-  zone?: ZoneAnchor;
-  undo?: UndoRecord;
-}
-
-/** A `streaks` row as loaded by the services. */
-export interface StreakRow {
-  id: string;
-  type: StreakType;
-  currentCount: number;
-  longestCount: number;
-  startDate: string;
-  lastActivityDate: string;
-  isActive: boolean;
-  metadata: StreakMetadata;
-}
+export type { StreakRow, StreakRowWrite } from './streak.repository.js';
 
 /** Which row, count and day one completion was counted under, per type (kept in the ledger for undo). */
 export type StreakMarks = Partial<Record<StreakType, { row: string; count: number; day: string }>>;
@@ -74,8 +30,8 @@ export interface StreakStep {
 }
 
 export interface StreakOutcome {
-  /** Writes left for the caller to run in the same transaction (see `alongside`). */
-  deferred: SqlStatement[];
+  /** Writes left for the caller to make in its closing statement of the same transaction. */
+  deferred: { updates: StreakRowWrite[]; freezes: number | null };
   steps: StreakStep[];
   marks: StreakMarks;
   freezes: number;
@@ -89,12 +45,6 @@ export interface Whereabouts {
   timezone: string;
   dayStartHour: number;
 }
-
-/** JSON of the active rows, for embedding in a larger select (see `lockGameState`). */
-export const ACTIVE_STREAKS_JSON = (userIdColumn: string) => `(select coalesce(json_agg(json_build_object(
-    'id', s.id, 'type', s.streak_type, 'currentCount', s.current_count, 'longestCount', s.longest_count,
-    'startDate', s.start_date, 'lastActivityDate', s.last_activity_date, 'isActive', s.is_active, 'metadata', s.metadata)), '[]')
-  from streaks s where s.user_id = ${userIdColumn} and s.is_active)`;
 
 function toState(row: StreakRow, freezes: number): StreakState {
   return {
@@ -142,17 +92,6 @@ function snapshot(row: StreakRow): Snapshot {
   };
 }
 
-interface RowWrite {
-  id: string | null;
-  streak_type: StreakType;
-  current_count: number;
-  longest_count: number;
-  start_date: string;
-  last_activity_date: string;
-  is_active: boolean;
-  metadata: StreakMetadata;
-}
-
 /**
  * Counts a completion on every streak type: continues, bridges (spending a
  * freeze), starts or breaks-and-restarts each active row, keeping the ended row
@@ -171,16 +110,17 @@ export async function recordStreaks(
 ): Promise<StreakOutcome> {
   const day = userDay(now, where.timezone, where.dayStartHour);
   const anchor: ZoneAnchor = { timezone: where.timezone, dayStartHour: where.dayStartHour, at: now.toISOString() };
-  const updates: RowWrite[] = [];
-  const inserts: RowWrite[] = [];
+  const updates: StreakRowWrite[] = [];
+  const inserts: StreakRowWrite[] = [];
   const steps: StreakStep[] = [];
   const longest = {} as Record<StreakType, number>;
   let bank = freezes;
   let freezeEarned = false;
   let freezeUsed = false;
 
+  const repository = new StreakRepository(em);
   const missing = STREAK_TYPES.filter((type) => !rows.some((r) => r.type === type));
-  const bestEnded = missing.length ? await bestLengths(em, userId, missing) : {};
+  const bestEnded = missing.length ? await repository.bestLengths(userId, missing) : {};
 
   for (const type of STREAK_TYPES) {
     const row = rows.find((r) => r.type === type);
@@ -207,14 +147,14 @@ export async function recordStreaks(
       ...(result.event === 'broken_and_restarted' ? { brokenCount: result.ended.currentCount } : {}),
     });
 
-    const write = (id: string | null, metadata: StreakMetadata): RowWrite => ({
+    const write = (id: string | null, metadata: StreakMetadata): StreakRowWrite => ({
       id,
-      streak_type: type,
-      current_count: next.currentCount,
-      longest_count: next.longestCount,
-      start_date: next.startDate,
-      last_activity_date: next.lastActivityDate,
-      is_active: true,
+      type,
+      currentCount: next.currentCount,
+      longestCount: next.longestCount,
+      startDate: next.startDate,
+      lastActivityDate: next.lastActivityDate,
+      isActive: true,
       metadata,
     });
     switch (result.event) {
@@ -241,64 +181,26 @@ export async function recordStreaks(
 
   const marks: StreakMarks = {};
   for (const update of updates) {
-    if (update.is_active) marks[update.streak_type] = { row: update.id!, count: update.current_count, day: update.last_activity_date };
+    if (update.isActive) marks[update.type] = { row: update.id!, count: update.currentCount, day: update.lastActivityDate };
   }
-  const deferred: SqlStatement[] = [];
+  let deferredUpdates = updates;
   if (inserts.length) {
-    // The updates (ending a broken row) go first in the same round trip; the insert's ids are needed at once.
-    const results = await executeBatchAll(em, [
-      ...(updates.length ? [updateRows(userId, updates)] : []),
-      {
-        sql: `insert into streaks (user_id, streak_type, current_count, longest_count, start_date, last_activity_date, is_active, metadata)
-         select ?, x.streak_type, x.current_count, x.longest_count, x.start_date, x.last_activity_date, x.is_active, x.metadata
-         from jsonb_to_recordset(?::jsonb) as x(streak_type text, current_count int, longest_count int, start_date date,
-           last_activity_date date, is_active boolean, metadata jsonb)
-         returning id, streak_type as type, current_count as count`,
-        params: [userId, JSON.stringify(inserts)],
-      },
-    ]);
-    const created = (results.at(-1) ?? []) as Array<{ id: string; type: StreakType; count: number }>;
-    for (const row of created) marks[row.type] = { row: row.id, count: row.count, day };
-  } else if (updates.length) {
-    deferred.push(updateRows(userId, updates));
+    // The updates (ending a broken row) go first; the new rows' ids are needed at once.
+    for (const row of await repository.insertStarted(userId, updates, inserts)) marks[row.type] = { row: row.id, count: row.count, day };
+    deferredUpdates = [];
   }
-  if (bank !== freezes) deferred.push(setFreezes(userId, bank));
-  return { deferred, steps, marks, freezes: bank, freezeEarned, freezeUsed, longest };
+  return { deferred: { updates: deferredUpdates, freezes: bank !== freezes ? bank : null }, steps, marks, freezes: bank, freezeEarned, freezeUsed, longest };
 }
 
 /** An ended row keeps its counts and dates; only `is_active` changes. */
-function endedColumns(row: StreakRow): Partial<RowWrite> {
+function endedColumns(row: StreakRow): Partial<StreakRowWrite> {
   return {
-    current_count: row.currentCount,
-    longest_count: row.longestCount,
-    start_date: row.startDate,
-    last_activity_date: row.lastActivityDate,
-    is_active: false,
+    currentCount: row.currentCount,
+    longestCount: row.longestCount,
+    startDate: row.startDate,
+    lastActivityDate: row.lastActivityDate,
+    isActive: false,
   };
-}
-
-function updateRows(userId: string, updates: RowWrite[]): SqlStatement {
-  return {
-    sql: `update streaks s set current_count = x.current_count, longest_count = x.longest_count, start_date = x.start_date,
-       last_activity_date = x.last_activity_date, is_active = x.is_active, metadata = x.metadata
-     from jsonb_to_recordset(?::jsonb) as x(id uuid, current_count int, longest_count int, start_date date,
-       last_activity_date date, is_active boolean, metadata jsonb)
-     where s.id = x.id and s.user_id = ?`,
-    params: [JSON.stringify(updates), userId],
-  };
-}
-
-function setFreezes(userId: string, freezes: number): SqlStatement {
-  return { sql: 'update user_profiles set streak_freezes = ? where user_id = ?', params: [freezes, userId] };
-}
-
-async function bestLengths(em: EntityManager, userId: string, types: StreakType[]): Promise<Partial<Record<StreakType, number>>> {
-  const rows = await em.execute<{ type: StreakType; best: number }[]>(
-    `select streak_type as type, max(longest_count)::int as best from streaks
-     where user_id = ? and streak_type in (select jsonb_array_elements_text(?::jsonb)) group by streak_type`,
-    [userId, JSON.stringify(types)],
-  );
-  return Object.fromEntries(rows.map((r) => [r.type, r.best]));
 }
 
 /**
@@ -310,14 +212,9 @@ async function bestLengths(em: EntityManager, userId: string, types: StreakType[
 export async function undoStreaks(em: EntityManager, userId: string, marks: StreakMarks, freezes: number): Promise<{ freezes: number; steppedBack: StreakType[] }> {
   const ids = Object.values(marks).map((m) => m!.row);
   if (!ids.length) return { freezes, steppedBack: [] };
-  const rows = await em.execute<StreakRow[]>(
-    `select s.id, s.streak_type as type, s.current_count as "currentCount", s.longest_count as "longestCount",
-       to_char(s.start_date, 'YYYY-MM-DD') as "startDate", to_char(s.last_activity_date, 'YYYY-MM-DD') as "lastActivityDate",
-       s.is_active as "isActive", s.metadata
-     from streaks s where s.user_id = ? and s.id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-    [userId, JSON.stringify(ids)],
-  );
-  const updates: RowWrite[] = [];
+  const repository = new StreakRepository(em);
+  const rows = await repository.rowsByIds(userId, ids);
+  const updates: StreakRowWrite[] = [];
   const deletes: string[] = [];
   const reactivate: string[] = [];
   const steppedBack: StreakType[] = [];
@@ -332,7 +229,7 @@ export async function undoStreaks(em: EntityManager, userId: string, marks: Stre
     const remaining = Object.keys(days).sort();
     if (remaining.length) {
       // Other completions still count in this period: it stands, dated by the latest of them.
-      updates.push({ ...rowWrite(row, { ...row.metadata, undo: { ...undo, days } }), last_activity_date: remaining.at(-1)! });
+      updates.push({ ...rowWrite(row, { ...row.metadata, undo: { ...undo, days } }), lastActivityDate: remaining.at(-1)! });
       continue;
     }
     steppedBack.push(type);
@@ -345,36 +242,18 @@ export async function undoStreaks(em: EntityManager, userId: string, marks: Stre
     const previous = undo.previous;
     updates.push({
       ...rowWrite(row, previous.zone ? { zone: previous.zone } : {}),
-      current_count: previous.currentCount,
-      longest_count: previous.longestCount,
-      start_date: previous.startDate,
-      last_activity_date: previous.lastActivityDate,
+      currentCount: previous.currentCount,
+      longestCount: previous.longestCount,
+      startDate: previous.startDate,
+      lastActivityDate: previous.lastActivityDate,
     });
   }
-  // One round trip, in order: a deleted row makes way for the row it replaced to be active again.
-  const writes: SqlStatement[] = [
-    ...(deletes.length ? [{ sql: 'delete from streaks where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)', params: [userId, JSON.stringify(deletes)] }] : []),
-    ...(reactivate.length
-      ? [{ sql: 'update streaks set is_active = true where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)', params: [userId, JSON.stringify(reactivate)] }]
-      : []),
-    ...(updates.length ? [updateRows(userId, updates)] : []),
-    ...(bank !== freezes ? [setFreezes(userId, bank)] : []),
-  ];
-  if (writes.length) await executeBatchAll(em, writes);
+  await repository.applyUndo(userId, { deletes, reactivate, updates, freezes: bank !== freezes ? bank : null });
   return { freezes: bank, steppedBack };
 }
 
-function rowWrite(row: StreakRow, metadata: StreakMetadata): RowWrite {
-  return {
-    id: row.id,
-    streak_type: row.type,
-    current_count: row.currentCount,
-    longest_count: row.longestCount,
-    start_date: row.startDate,
-    last_activity_date: row.lastActivityDate,
-    is_active: row.isActive,
-    metadata,
-  };
+function rowWrite(row: StreakRow, metadata: StreakMetadata): StreakRowWrite {
+  return { ...row, metadata };
 }
 
 export interface StreakView {
@@ -398,14 +277,7 @@ export interface StreakOverview {
 
 /** The user's streaks as they stand now, for `/streak` and `/profile`. */
 export async function streakOverview(em: EntityManager, userId: string, now: Date): Promise<StreakOverview> {
-  const [data] = await em.execute<{ timezone: string; dayStartHour: number; freezes: number; active: StreakRow[]; best: Record<string, number>; history: StreakOverview['history'] }[]>(
-    `select p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes, ${ACTIVE_STREAKS_JSON('p.user_id')} as active,
-       (select coalesce(json_object_agg(t, b), '{}') from (select streak_type t, max(longest_count) b from streaks where user_id = p.user_id group by streak_type) x) as best,
-       (select coalesce(json_agg(h), '[]') from (select current_count as count, start_date as "startDate", last_activity_date as "endDate"
-          from streaks where user_id = p.user_id and streak_type = 'daily' and not is_active order by last_activity_date desc limit 5) h) as history
-     from user_profiles p where p.user_id = ?`,
-    [userId],
-  );
+  const data = await new StreakRepository(em).overview(userId);
   const where = { timezone: data?.timezone ?? 'UTC', dayStartHour: data?.dayStartHour ?? 0 };
   const freezes = data?.freezes ?? 0;
   const today = userDay(now, where.timezone, where.dayStartHour);

@@ -122,9 +122,9 @@ export class SuggestionRepository {
     const quests = await this.em.find(
       Quest,
       { id: { $in: [...new Set(analytics.map((a) => a.questId))] }, userId },
-      { fields: ['estimatedDuration', 'difficulty', 'categoryId', 'completedAt'] },
+      { fields: ['estimatedDuration', 'difficulty', 'category', 'completedAt'] },
     );
-    const names = await this.categoryNames(userId, quests.map((q) => q.categoryId));
+    const names = await this.categoryNames(userId, quests.map((q) => q.category?.id));
     const byId = new Map(quests.map((q) => [q.id, q]));
     return analytics.flatMap((a) => {
       const quest = byId.get(a.questId);
@@ -134,7 +134,7 @@ export class SuggestionRepository {
           estimated: quest.estimatedDuration,
           actual: a.timeSpentMinutes,
           difficulty: quest.difficulty,
-          category: quest.categoryId ? (names.get(quest.categoryId) ?? null) : null,
+          category: quest.category ? (names.get(quest.category.id) ?? null) : null,
           completedAt: quest.completedAt ?? a.createdAt,
         },
       ];
@@ -142,7 +142,7 @@ export class SuggestionRepository {
   }
 
   async profile(userId: string): Promise<{ timezone: string; dayStartHour: number }> {
-    const profile = await this.em.findOne(UserProfile, { userId }, { fields: ['timezone', 'dayStartHour'] });
+    const profile = await this.em.findOne(UserProfile, { user: userId }, { fields: ['timezone', 'dayStartHour'] });
     return { timezone: profile?.timezone ?? 'UTC', dayStartHour: profile?.dayStartHour ?? 0 };
   }
 
@@ -153,7 +153,7 @@ export class SuggestionRepository {
 
   /** The active daily streak and the date of its last completion (the user's day), if any. */
   async dailyStreak(userId: string): Promise<{ days: number; lastActivity: string } | null> {
-    const streak = await this.em.findOne(Streak, { userId, streakType: 'daily', isActive: true }, { fields: ['currentCount', 'lastActivityDate'] });
+    const streak = await this.em.findOne(Streak, { user: userId, streakType: 'daily', isActive: true }, { fields: ['currentCount', 'lastActivityDate'] });
     if (!streak) return null;
     const last = streak.lastActivityDate as unknown;
     return { days: streak.currentCount, lastActivity: last instanceof Date ? last.toISOString().slice(0, 10) : String(last).slice(0, 10) };
@@ -168,16 +168,16 @@ export class SuggestionRepository {
     if (!chosen.length) return [];
     const ids = chosen.map((q) => q.id);
     const [dependencies, steps, names] = await Promise.all([
-      this.em.find(QuestDependency, { dependentQuestId: { $in: ids }, dependencyType: 'sequential' }, { fields: ['dependentQuestId', 'prerequisiteQuestId'] }),
-      this.em.find(QuestStep, { questId: { $in: ids } }, { fields: ['questId', 'completed'] }),
-      this.categoryNames(userId, chosen.map((q) => q.categoryId)),
+      this.em.find(QuestDependency, { dependent: { $in: ids }, dependencyType: 'sequential' }, { fields: ['dependent', 'prerequisite'] }),
+      this.em.find(QuestStep, { quest: { $in: ids } }, { fields: ['quest', 'completed'] }),
+      this.categoryNames(userId, chosen.map((q) => q.category?.id)),
     ]);
     const prerequisites = dependencies.length
-      ? await this.em.find(Quest, { id: { $in: dependencies.map((d) => d.prerequisiteQuestId) } }, { fields: ['number', 'status', 'completedAt'] })
+      ? await this.em.find(Quest, { id: { $in: dependencies.map((d) => d.prerequisite.id) } }, { fields: ['number', 'status', 'completedAt'] })
       : [];
     const unfinished = new Map(prerequisites.filter((p) => p.status !== 'COMPLETED' && !(p.status === 'ARCHIVED' && p.completedAt)).map((p) => [p.id, p.number]));
     return chosen.map((q) => {
-      const mine = steps.filter((s) => s.questId === q.id);
+      const mine = steps.filter((s) => s.quest.id === q.id);
       // `due_at` arrives with the quests-in-time work; read it when the entity has it.
       const due = (q as { dueAt?: Date | null }).dueAt ?? null;
       return {
@@ -189,9 +189,9 @@ export class SuggestionRepository {
         priority: q.priority,
         status: q.status,
         estimatedDuration: q.estimatedDuration,
-        category: q.categoryId ? (names.get(q.categoryId) ?? null) : null,
+        category: q.category ? (names.get(q.category.id) ?? null) : null,
         dueAt: due,
-        blockedBy: dependencies.filter((d) => d.dependentQuestId === q.id && unfinished.has(d.prerequisiteQuestId)).map((d) => unfinished.get(d.prerequisiteQuestId)!),
+        blockedBy: dependencies.filter((d) => d.dependent.id === q.id && unfinished.has(d.prerequisite.id)).map((d) => unfinished.get(d.prerequisite.id)!),
         stepsDone: mine.filter((s) => s.completed).length,
         stepsTotal: mine.length,
       };

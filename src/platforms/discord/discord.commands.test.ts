@@ -126,9 +126,9 @@ describe('Discord command registration generated from the specs', () => {
 
     it('the deploy script registers the guild commands named by the environment', async () => {
       const env: NodeJS.ProcessEnv = { ...process.env, DISCORD_TOKEN: 'deploy-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: '1100000000000000009' };
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/discord-deploy-commands.ts'], { env, timeout: 20_000 });
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/discord-deploy-commands.ts'], { env, timeout: 120_000 });
       expect(stdout).toContain(`Deployed ${commands.length} commands (guild 1100000000000000009)`);
       expect(fake.commands('1100000000000000009').map((c) => c.name)).toEqual(commands.map((c) => c.name));
-    });
+    }, 150_000); // a child process compiling the whole command tree through tsx
   });
 });
