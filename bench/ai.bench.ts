@@ -138,21 +138,36 @@ export async function benchAi(): Promise<void> {
       await offline.breakdown({ quest, existingSteps: ['Collect the figures'], calibration });
       await offline.estimate({ quest, steps: [], calibration });
       await offline.next({
-        candidates: Array.from({ length: 40 }, (_, n) => ({ ...quest, number: n + 1, dueAt: n % 5 ? null : new Date(Date.now() + n * 3_600_000).toISOString(), blockedBy: n % 7 ? [] : [1], stepsDone: 0, stepsTotal: 0 })),
+        candidates: Array.from({ length: 40 }, (_, n) => ({
+          ...quest,
+          number: n + 1,
+          dueAt: n % 5 ? null : new Date(Date.now() + n * 3_600_000).toISOString(),
+          blockedBy: n % 7 ? [] : [1],
+          stepsDone: 0,
+          stepsTotal: 0,
+        })),
         availableMinutes: 45,
         now: new Date().toISOString(),
         localHour: 10,
         streak: { days: 5, completedToday: false },
         calibration,
       });
-      await offline.parseQuest({ text: `call the dentist tomorrow morning, high priority, ${i % 60}m`, now: new Date().toISOString(), timezone: 'Europe/Berlin' });
+      await offline.parseQuest({
+        text: `call the dentist tomorrow morning, high priority, ${i % 60}m`,
+        now: new Date().toISOString(),
+        timezone: 'Europe/Berlin',
+      });
       samples.push(performance.now() - t);
     }
 
     // The whole offline command: dispatch, reads, the suggester, the insert (a second app without a key).
-    const offlineApp = await createApp(loadConfig({ ...env, OPENAI_API_KEY: '', DISCORD_PUBLIC_KEY: '', DISCORD_APPLICATION_ID: '' }), pino({ level: 'silent' }), {
-      poolMax: db ? 16 : undefined,
-    });
+    const offlineApp = await createApp(
+      loadConfig({ ...env, OPENAI_API_KEY: '', DISCORD_PUBLIC_KEY: '', DISCORD_APPLICATION_ID: '' }),
+      pino({ level: 'silent' }),
+      {
+        poolMax: db ? 16 : undefined,
+      },
+    );
     const commandLatencies: number[] = [];
     try {
       await runConcurrent(OFFLINE_COMMANDS, 10, async (i) => {

@@ -1,15 +1,7 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import type { Difficulty, Priority, QuestStatus } from '../src/modules/columns.js';
-import {
-  completionReply,
-  deletedReply,
-  deletePrompt,
-  dependencyReply,
-  editedReply,
-  questCard,
-  questListReply,
-} from '../src/modules/quest/quest.presenter.js';
+import { completionReply, deletedReply, deletePrompt, dependencyReply, editedReply, questCard, questListReply } from '../src/modules/quest/quest.presenter.js';
 import { difficulty, estimate, priority, questRef, questTitle, splitTags, tagList } from './options.js';
 import { undoReply } from '../src/modules/progression/progression.presenter.js';
 import { suggestionReply } from '../src/modules/suggestion/suggestion.presenter.js';
@@ -24,7 +16,10 @@ export default defineCommand({
   subcommands: {
     create: sub({
       description: 'Create a quest (or describe it in one sentence with text:)',
-      examples: ['/quest create "Write the report" difficulty:hard estimate:1h30m tags:work', '/quest create text:"call the dentist tomorrow morning, high priority, 15m"'],
+      examples: [
+        '/quest create "Write the report" difficulty:hard estimate:1h30m tags:work',
+        '/quest create text:"call the dentist tomorrow morning, high priority, 15m"',
+      ],
       // A sentence goes to the AI suggester first: acknowledge before that.
       slow: (args) => Boolean(args.text && !args.title),
       options: {
@@ -80,7 +75,13 @@ export default defineCommand({
           priority: upper<Priority>(args.priority),
           page: args.page,
         });
-        const filters = { status: args.status === 'open' ? undefined : args.status, category: args.category, project: args.project, tag: args.tag, priority: args.priority };
+        const filters = {
+          status: args.status === 'open' ? undefined : args.status,
+          category: args.category,
+          project: args.project,
+          tag: args.tag,
+          priority: args.priority,
+        };
         const heading = args.status === 'open' ? 'Your open quests' : `Your quests (${args.status!.replace('_', ' ')})`;
         return questListReply(page, filters, heading);
       },

@@ -11,7 +11,8 @@ const suggestionId = () => {
     ...text,
     parse(raw: unknown): string {
       const value = String(raw).trim();
-      if (!UUID.test(value)) throw new OptionValueError(`must be the id shown under the suggestion, like 0b6f3c1e-5d2a-4f7b-9c8e-1a2b3c4d5e6f (got "${value.slice(0, 40)}")`);
+      if (!UUID.test(value))
+        throw new OptionValueError(`must be the id shown under the suggestion, like 0b6f3c1e-5d2a-4f7b-9c8e-1a2b3c4d5e6f (got "${value.slice(0, 40)}")`);
       return value.toLowerCase();
     },
   };

@@ -38,8 +38,19 @@ export interface App {
  * The composition root's wiring, shared by `main.ts`, tests and benchmarks:
  * database (migrated) -> kv store -> services -> dispatch -> HTTP routes.
  */
-export async function createApp(config: Readonly<Config>, logger: Logger, options: { clock?: () => Date; poolMax?: number; embeddedSeed?: Blob } = {}): Promise<App> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, entities, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
+export async function createApp(
+  config: Readonly<Config>,
+  logger: Logger,
+  options: { clock?: () => Date; poolMax?: number; embeddedSeed?: Blob } = {},
+): Promise<App> {
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    entities,
+    poolMax: options.poolMax,
+    logger,
+    embeddedSeed: options.embeddedSeed,
+  });
   const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
   const suggester = createSuggestionEngine(config.openai, { kv, logger, metrics });

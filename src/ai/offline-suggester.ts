@@ -142,12 +142,19 @@ const GENERIC = [
 ];
 
 function subject(title: string): string {
-  const words = title.trim().replace(/[.!?]+$/, '').split(/\s+/);
+  const words = title
+    .trim()
+    .replace(/[.!?]+$/, '')
+    .split(/\s+/);
   const rest = words.length > 1 ? words.slice(1).join(' ') : words.join(' ');
   return `"${rest.length > 80 ? `${rest.slice(0, 77)}…` : rest}"`;
 }
 
-const norm = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const norm = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /** Steps from the first matching template (generic otherwise), sized by difficulty, minus what exists. */
 export function breakdownSteps(input: BreakdownInput): string[] {
@@ -169,7 +176,9 @@ export function breakdownSteps(input: BreakdownInput): string[] {
 
 /** The ratio that applies to this quest: its category's, else its difficulty's, else overall (1 without data). */
 export function ratioFor(calibration: Calibration, quest: Pick<QuestFacts, 'difficulty' | 'category'>): number {
-  const category = quest.category ? calibration.byCategory.find((c) => c.category.toLowerCase() === quest.category!.toLowerCase() && c.samples >= 2) : undefined;
+  const category = quest.category
+    ? calibration.byCategory.find((c) => c.category.toLowerCase() === quest.category!.toLowerCase() && c.samples >= 2)
+    : undefined;
   if (category) return category.ratio;
   const difficulty = calibration.byDifficulty.find((d) => d.difficulty === quest.difficulty && d.samples >= 2);
   if (difficulty) return difficulty.ratio;
@@ -271,7 +280,8 @@ export function scoreCandidates(input: NextInput): Scored[] {
 
 export function pickNext(input: NextInput): NextPick {
   const [best, second] = scoreCandidates(input);
-  if (!best) return { questNumber: input.candidates[0]?.number ?? 1, reason: 'Every open quest waits on another one; finish a prerequisite first.', confidence: 0.1 };
+  if (!best)
+    return { questNumber: input.candidates[0]?.number ?? 1, reason: 'Every open quest waits on another one; finish a prerequisite first.', confidence: 0.1 };
   const why = best.why.length ? best.why.slice(0, 3).join(', ') : `${best.quest.priority.toLowerCase()} priority and nothing more pressing`;
   const margin = second ? best.score - second.score : 40;
   const confidence = Math.round(Math.min(0.9, 0.4 + margin / 100) * 100) / 100;

@@ -31,7 +31,13 @@ describe('the OpenAI suggester against an OpenAI-compatible fake', () => {
   const logger = pino({ level: 'silent' });
   const engine = (options: { timeoutMs?: number; limits?: ConstructorParameters<typeof SuggestionEngine>[0]['limits'] } = {}) =>
     new SuggestionEngine({
-      model: new OpenAiSuggester({ apiKey: 'sk-test', baseUrl: fake.baseUrl, model: 'fake-model', timeoutMs: options.timeoutMs ?? 2000, onCall: (c) => calls.push(c) }),
+      model: new OpenAiSuggester({
+        apiKey: 'sk-test',
+        baseUrl: fake.baseUrl,
+        model: 'fake-model',
+        timeoutMs: options.timeoutMs ?? 2000,
+        onCall: (c) => calls.push(c),
+      }),
       kv,
       logger,
       limits: options.limits,

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  breakdownSchema,
-  estimateSchema,
-  nextSchema,
-  parsedQuestSchema,
-  type SuggestionTask,
-} from './suggester.js';
+import { breakdownSchema, estimateSchema, nextSchema, parsedQuestSchema, type SuggestionTask } from './suggester.js';
 
 /**
  * Fixed instructions, one per task. Everything the user wrote (titles,

@@ -73,7 +73,10 @@ export class Dispatcher {
     } finally {
       const seconds = (performance.now() - started) / 1000;
       this.deps.observe?.(invocation.command, invocation.identity.platform, outcome, seconds);
-      this.deps.logger.debug({ correlationId, command: invocation.command, source: invocation.source, outcome, ms: Math.round(seconds * 1000) }, 'command handled');
+      this.deps.logger.debug(
+        { correlationId, command: invocation.command, source: invocation.source, outcome, ms: Math.round(seconds * 1000) },
+        'command handled',
+      );
     }
   }
 

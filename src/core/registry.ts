@@ -146,7 +146,10 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
     }
   }
   if (i < positional.length) {
-    const extra = positional.slice(i).map((t) => t.value).join(' ');
+    const extra = positional
+      .slice(i)
+      .map((t) => t.value)
+      .join(' ');
     throw new ValidationError(coreMessages.unexpected_text({ text: extra }), {
       usage: resolved.usage,
     });

@@ -51,10 +51,15 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     achievements: new AchievementService(em),
     settings: new SettingsService(em, leaderboard),
     stats: new StatsService(em),
-    suggestions: new SuggestionService(new SuggestionRepository(em), deps.suggester ?? new SuggestionEngine(deps), quests, (tx): { quests: QuestService; steps: StepService } => {
-      const inTx = createServices(deps, tx);
-      return { quests: inTx.quests, steps: inTx.steps };
-    }),
+    suggestions: new SuggestionService(
+      new SuggestionRepository(em),
+      deps.suggester ?? new SuggestionEngine(deps),
+      quests,
+      (tx): { quests: QuestService; steps: StepService } => {
+        const inTx = createServices(deps, tx);
+        return { quests: inTx.quests, steps: inTx.steps };
+      },
+    ),
   };
 }
 
@@ -101,11 +106,10 @@ async function openQuestCards(services: AppServices, invocation: Invocation): Pr
   const user = await services.users.resolve(invocation.identity, invocation.space, invocation.hints);
   const page = await services.quests.listQuests(user.id, { status: 'open', page: 1 });
   if (!page.total) {
-    return [{ title: 'Your open quests', text: 'Nothing open. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.', tone: 'info' }];
+    return [
+      { title: 'Your open quests', text: 'Nothing open. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.', tone: 'info' },
+    ];
   }
   const more = page.total > page.quests.length ? `Showing ${page.quests.length} of ${page.total}: \`/quest list\` pages through all of them.` : undefined;
-  return [
-    { title: 'Your open quests', footer: more, tone: 'info' },
-    ...page.quests.map((quest) => ({ text: questLine(quest), buttons: questButtons(quest) })),
-  ];
+  return [{ title: 'Your open quests', footer: more, tone: 'info' }, ...page.quests.map((quest) => ({ text: questLine(quest), buttons: questButtons(quest) }))];
 }

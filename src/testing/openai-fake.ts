@@ -50,7 +50,7 @@ export class OpenAiFake {
   ) {}
 
   static async start(options: { respond?: (request: FakeRequest) => FakeBehaviour } = {}): Promise<OpenAiFake> {
-    let fake!: OpenAiFake;
+    // Requests and connections only arrive after `listen`, when `fake` is set.
     const server = createServer((req, res) => void fake.handle(req, res));
     server.on('connection', (socket) => {
       fake.sockets.add(socket);
@@ -59,7 +59,11 @@ export class OpenAiFake {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('openai fake has no port');
-    fake = new OpenAiFake(server, `http://127.0.0.1:${address.port}/v1`, options.respond ?? (() => ({ kind: 'status', status: 500, message: 'nothing scripted' })));
+    const fake = new OpenAiFake(
+      server,
+      `http://127.0.0.1:${address.port}/v1`,
+      options.respond ?? (() => ({ kind: 'status', status: 500, message: 'nothing scripted' })),
+    );
     return fake;
   }
 

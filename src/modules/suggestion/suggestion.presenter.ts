@@ -61,7 +61,11 @@ export function suggestionReply(view: SuggestionView): Reply {
       text = ['Here is what I understood. Nothing is saved until you press Create.'];
       fields.push(
         { name: 'Title', value: md(view.data.title), inline: false },
-        { name: 'Due', value: view.data.dueAt ? DateTime.fromISO(view.data.dueAt, { zone: view.timezone }).toFormat("ccc d LLL yyyy, HH:mm '('z')'") : 'none', inline: true },
+        {
+          name: 'Due',
+          value: view.data.dueAt ? DateTime.fromISO(view.data.dueAt, { zone: view.timezone }).toFormat("ccc d LLL yyyy, HH:mm '('z')'") : 'none',
+          inline: true,
+        },
         { name: 'Priority', value: view.data.priority.toLowerCase(), inline: true },
         { name: 'Difficulty', value: view.data.difficulty.toLowerCase(), inline: true },
         { name: 'Estimate', value: `${formatDuration(view.data.estimateMinutes)}${view.data.estimateGiven ? '' : ' (estimated)'}`, inline: true },
@@ -93,7 +97,10 @@ export function decisionReply(decision: Decision): Reply {
         checklist: decision.added.map((step) => ({ done: false, text: md(step) })),
       };
     case 'estimate':
-      return questCard(decision.quest, `✅ Estimate applied: ${formatDuration(decision.quest.estimatedDuration)}, ${decision.quest.difficulty.toLowerCase()}; worth **${decision.quest.experiencePoints} XP**.`);
+      return questCard(
+        decision.quest,
+        `✅ Estimate applied: ${formatDuration(decision.quest.estimatedDuration)}, ${decision.quest.difficulty.toLowerCase()}; worth **${decision.quest.experiencePoints} XP**.`,
+      );
     case 'next':
       return questCard(decision.quest, '⏱️ Started. Good luck!');
     case 'quest':

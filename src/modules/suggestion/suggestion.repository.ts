@@ -124,7 +124,10 @@ export class SuggestionRepository {
       { id: { $in: [...new Set(analytics.map((a) => a.questId))] }, userId },
       { fields: ['estimatedDuration', 'difficulty', 'category', 'completedAt'] },
     );
-    const names = await this.categoryNames(userId, quests.map((q) => q.category?.id));
+    const names = await this.categoryNames(
+      userId,
+      quests.map((q) => q.category?.id),
+    );
     const byId = new Map(quests.map((q) => [q.id, q]));
     return analytics.flatMap((a) => {
       const quest = byId.get(a.questId);
@@ -170,12 +173,17 @@ export class SuggestionRepository {
     const [dependencies, steps, names] = await Promise.all([
       this.em.find(QuestDependency, { dependent: { $in: ids }, dependencyType: 'sequential' }, { fields: ['dependent', 'prerequisite'] }),
       this.em.find(QuestStep, { quest: { $in: ids } }, { fields: ['quest', 'completed'] }),
-      this.categoryNames(userId, chosen.map((q) => q.category?.id)),
+      this.categoryNames(
+        userId,
+        chosen.map((q) => q.category?.id),
+      ),
     ]);
     const prerequisites = dependencies.length
       ? await this.em.find(Quest, { id: { $in: dependencies.map((d) => d.prerequisite.id) } }, { fields: ['number', 'status', 'completedAt'] })
       : [];
-    const unfinished = new Map(prerequisites.filter((p) => p.status !== 'COMPLETED' && !(p.status === 'ARCHIVED' && p.completedAt)).map((p) => [p.id, p.number]));
+    const unfinished = new Map(
+      prerequisites.filter((p) => p.status !== 'COMPLETED' && !(p.status === 'ARCHIVED' && p.completedAt)).map((p) => [p.id, p.number]),
+    );
     return chosen.map((q) => {
       const mine = steps.filter((s) => s.quest.id === q.id);
       // `due_at` arrives with the quests-in-time work; read it when the entity has it.

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseSentence, pickNext } from '../../ai/offline-suggester.js';
 import type { Calibration, NextCandidate } from '../../ai/suggester.js';
-import { acceptableDue, acceptableEstimate, acceptableSteps, calibrate, calibrationNote, isExpired, expiresAt, type CalibrationRow } from './suggestion.rules.js';
+import {
+  acceptableDue,
+  acceptableEstimate,
+  acceptableSteps,
+  calibrate,
+  calibrationNote,
+  isExpired,
+  expiresAt,
+  type CalibrationRow,
+} from './suggestion.rules.js';
 
-const row = (estimated: number, actual: number, difficulty: CalibrationRow['difficulty'], category: string | null, at = '2026-12-01T08:30:00Z'): CalibrationRow => ({
+const row = (
+  estimated: number,
+  actual: number,
+  difficulty: CalibrationRow['difficulty'],
+  category: string | null,
+  at = '2026-12-01T08:30:00Z',
+): CalibrationRow => ({
   estimated,
   actual,
   difficulty,
@@ -75,8 +90,14 @@ describe('validation of suggested output like typed input', () => {
 
 describe('the offline suggester', () => {
   it.each([
-    ['call the dentist tomorrow morning, high priority, 15m', { title: 'Call the dentist', dueAt: '2026-12-03T09:00:00+01:00', priority: 'HIGH', difficulty: 'EASY', estimateMinutes: 15 }],
-    ['Write the report by friday 5pm, urgent, 2h', { title: 'Write the report', dueAt: '2026-12-04T17:00:00+01:00', priority: 'URGENT', difficulty: 'HARD', estimateMinutes: 120 }],
+    [
+      'call the dentist tomorrow morning, high priority, 15m',
+      { title: 'Call the dentist', dueAt: '2026-12-03T09:00:00+01:00', priority: 'HIGH', difficulty: 'EASY', estimateMinutes: 15 },
+    ],
+    [
+      'Write the report by friday 5pm, urgent, 2h',
+      { title: 'Write the report', dueAt: '2026-12-04T17:00:00+01:00', priority: 'URGENT', difficulty: 'HARD', estimateMinutes: 120 },
+    ],
     ['buy milk', { title: 'Buy milk', dueAt: null, priority: 'MEDIUM', difficulty: 'MEDIUM', estimateMinutes: null }],
   ])('parses %s', (text, expected) => {
     expect(parseSentence({ text, now: '2026-12-02T10:00:00Z', timezone: 'Europe/Berlin' })).toEqual(expected);
@@ -98,14 +119,32 @@ describe('the offline suggester', () => {
     ...over,
   });
   const next = (candidates: NextCandidate[], over: Partial<Parameters<typeof pickNext>[0]> = {}) =>
-    pickNext({ candidates, availableMinutes: null, now: '2026-12-02T10:00:00Z', localHour: 10, streak: { days: 0, completedToday: false }, calibration: none, ...over });
+    pickNext({
+      candidates,
+      availableMinutes: null,
+      now: '2026-12-02T10:00:00Z',
+      localHour: 10,
+      streak: { days: 0, completedToday: false },
+      calibration: none,
+      ...over,
+    });
 
   it.each([
     ['priority wins', [candidate(1), candidate(2, { priority: 'URGENT' })], {}, 2],
     ['blocked quests are never picked', [candidate(1), candidate(2, { priority: 'URGENT', blockedBy: [1] })], {}, 1],
     ['overdue beats high priority', [candidate(1, { priority: 'HIGH' }), candidate(2, { dueAt: '2026-12-01T10:00:00Z' })], {}, 2],
-    ['what fits the time available', [candidate(1, { priority: 'HIGH', estimatedMinutes: 120 }), candidate(2, { estimatedMinutes: 20 })], { availableMinutes: 30 }, 2],
-    ['a quick win when the streak is at risk', [candidate(1, { estimatedMinutes: 90 }), candidate(2, { estimatedMinutes: 15 })], { streak: { days: 6, completedToday: false } }, 2],
+    [
+      'what fits the time available',
+      [candidate(1, { priority: 'HIGH', estimatedMinutes: 120 }), candidate(2, { estimatedMinutes: 20 })],
+      { availableMinutes: 30 },
+      2,
+    ],
+    [
+      'a quick win when the streak is at risk',
+      [candidate(1, { estimatedMinutes: 90 }), candidate(2, { estimatedMinutes: 15 })],
+      { streak: { days: 6, completedToday: false } },
+      2,
+    ],
     ['ties go to the lower number', [candidate(2), candidate(1)], {}, 1],
   ] as const)('%s', (_name, candidates, over, expected) => {
     expect(next([...candidates], over).questNumber).toBe(expected);

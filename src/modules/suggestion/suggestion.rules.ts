@@ -91,7 +91,11 @@ const stepTitle = opt.text({ description: 'step', max: 255 });
 const questTitle = opt.text({ description: 'title', max: 255 });
 const estimate = opt.duration({ description: 'estimate', min: 1, max: 1440 });
 
-const key = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const key = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /**
  * Steps that pass the `/step add` validation, without duplicates of each

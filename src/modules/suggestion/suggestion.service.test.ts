@@ -4,7 +4,6 @@ import { OpenAiFake } from '../../testing/openai-fake.js';
 import type { Reply } from '../../core/reply.js';
 
 const idOf = (reply: Reply) => /id ([0-9a-f-]{36})/.exec(reply.footer ?? '')?.[1] ?? '';
-const text = (reply: Reply) => JSON.stringify(reply);
 
 describe('AI suggestions with the offline suggester (no key)', () => {
   let app: TestApp;
@@ -103,7 +102,9 @@ describe('AI suggestions with the offline suggester (no key)', () => {
     expect(await app.sql('select count(*)::int as n from quests')).toEqual(before);
     const created = await app.run(`suggest accept ${idOf(reply)}`);
     expect(created.title).toMatch(/^#\d+ Call the dentist$/);
-    expect(await app.sql("select priority, estimated_duration from quests where title = 'Call the dentist'")).toEqual([{ priority: 'HIGH', estimated_duration: 15 }]);
+    expect(await app.sql("select priority, estimated_duration from quests where title = 'Call the dentist'")).toEqual([
+      { priority: 'HIGH', estimated_duration: 15 },
+    ]);
     expect((await app.run('quest create')).text).toContain('Missing required option `title`');
   });
 

@@ -11,16 +11,7 @@ import type { StepService } from '../step/step.service.js';
 import { daysBetween, userDay } from '../streak/streak.rules.js';
 import { suggestionMessages as m } from './suggestion.messages.js';
 import type { StoredSuggestion, SuggestionRepository, SuggestionType } from './suggestion.repository.js';
-import {
-  acceptableDue,
-  acceptableEstimate,
-  acceptableSteps,
-  acceptableTitle,
-  calibrate,
-  calibrationNote,
-  expiresAt,
-  isExpired,
-} from './suggestion.rules.js';
+import { acceptableDue, acceptableEstimate, acceptableSteps, acceptableTitle, calibrate, calibrationNote, expiresAt, isExpired } from './suggestion.rules.js';
 
 export interface BreakdownData {
   questNumber: number;
@@ -204,43 +195,64 @@ export class SuggestionService {
 
   /** Applies a suggestion in one transaction and marks it accepted. */
   async accept(userId: string, id: string, now: Date): Promise<Decision> {
-    const decided = await this.repo.decide(userId, id, true, (s) => this.checkPending(s, now), async (tx, suggestion) => {
-      const { quests, steps } = this.within(tx);
-      switch (suggestion.type) {
-        case 'breakdown': {
-          const data = suggestion.data as unknown as BreakdownData;
-          const ref = await this.questRef(quests, userId, suggestion);
-          const current = await steps.listSteps(userId, ref);
-          const added = acceptableSteps(data.steps, current.steps.map((s) => s.title));
-          if (!added.length) throw new ConflictError(m.nothing_new({ number: current.number }));
-          for (const title of added) await steps.addStep(userId, ref, title);
-          return { type: 'breakdown', accepted: true, questNumber: current.number, added } as const;
+    const decided = await this.repo.decide(
+      userId,
+      id,
+      true,
+      (s) => this.checkPending(s, now),
+      async (tx, suggestion) => {
+        const { quests, steps } = this.within(tx);
+        switch (suggestion.type) {
+          case 'breakdown': {
+            const data = suggestion.data as unknown as BreakdownData;
+            const ref = await this.questRef(quests, userId, suggestion);
+            const current = await steps.listSteps(userId, ref);
+            const added = acceptableSteps(
+              data.steps,
+              current.steps.map((s) => s.title),
+            );
+            if (!added.length) throw new ConflictError(m.nothing_new({ number: current.number }));
+            for (const title of added) await steps.addStep(userId, ref, title);
+            return { type: 'breakdown', accepted: true, questNumber: current.number, added } as const;
+          }
+          case 'estimate': {
+            const data = suggestion.data as unknown as EstimateData;
+            const ref = await this.questRef(quests, userId, suggestion);
+            const { quest } = await quests.editQuest(userId, ref, { estimatedDuration: data.minutes, difficulty: data.difficulty }, now);
+            return { type: 'estimate', accepted: true, quest } as const;
+          }
+          case 'next': {
+            const ref = await this.questRef(quests, userId, suggestion);
+            const quest = await quests.viewQuest(userId, ref);
+            return { type: 'next', accepted: true, quest: quest.status === 'IN_PROGRESS' ? quest : await quests.startQuest(userId, ref, now) } as const;
+          }
+          case 'quest': {
+            const data = suggestion.data as unknown as QuestData;
+            // `dueAt` is passed along for the quests-in-time work; until it lands, createQuest ignores it.
+            const input = {
+              title: data.title,
+              difficulty: data.difficulty,
+              priority: data.priority,
+              estimatedDuration: data.estimateMinutes,
+              dueAt: data.dueAt ? new Date(data.dueAt) : undefined,
+            };
+            return { type: 'quest', accepted: true, quest: await quests.createQuest(userId, input) } as const;
+          }
         }
-        case 'estimate': {
-          const data = suggestion.data as unknown as EstimateData;
-          const ref = await this.questRef(quests, userId, suggestion);
-          const { quest } = await quests.editQuest(userId, ref, { estimatedDuration: data.minutes, difficulty: data.difficulty }, now);
-          return { type: 'estimate', accepted: true, quest } as const;
-        }
-        case 'next': {
-          const ref = await this.questRef(quests, userId, suggestion);
-          const quest = await quests.viewQuest(userId, ref);
-          return { type: 'next', accepted: true, quest: quest.status === 'IN_PROGRESS' ? quest : await quests.startQuest(userId, ref, now) } as const;
-        }
-        case 'quest': {
-          const data = suggestion.data as unknown as QuestData;
-          // `dueAt` is passed along for the quests-in-time work; until it lands, createQuest ignores it.
-          const input = { title: data.title, difficulty: data.difficulty, priority: data.priority, estimatedDuration: data.estimateMinutes, dueAt: data.dueAt ? new Date(data.dueAt) : undefined };
-          return { type: 'quest', accepted: true, quest: await quests.createQuest(userId, input) } as const;
-        }
-      }
-    });
+      },
+    );
     if (!decided) throw new NotFoundError(m.not_found());
     return decided.result;
   }
 
   async dismiss(userId: string, id: string, now: Date): Promise<Decision> {
-    const decided = await this.repo.decide(userId, id, false, (s) => this.checkPending(s, now), async (_tx, s) => ({ type: s.type, accepted: false }) as const);
+    const decided = await this.repo.decide(
+      userId,
+      id,
+      false,
+      (s) => this.checkPending(s, now),
+      async (_tx, s) => ({ type: s.type, accepted: false }) as const,
+    );
     if (!decided) throw new NotFoundError(m.not_found());
     return decided.result;
   }
@@ -252,7 +264,8 @@ export class SuggestionService {
   private checkPending(suggestion: StoredSuggestion, now: Date): void {
     if (suggestion.wasAccepted === true) throw new ConflictError(m.already_accepted());
     if (suggestion.wasAccepted === false) throw new ConflictError(m.already_dismissed());
-    if (isExpired(suggestion.expiresAt, now)) throw new ConflictError(m.expired({ type: suggestion.type === 'quest' ? 'new-quest' : suggestion.type, command: COMMAND[suggestion.type] }));
+    if (isExpired(suggestion.expiresAt, now))
+      throw new ConflictError(m.expired({ type: suggestion.type === 'quest' ? 'new-quest' : suggestion.type, command: COMMAND[suggestion.type] }));
   }
 
   /** The quest's current number (quests keep their number; the id is the truth). */
@@ -268,7 +281,8 @@ export class SuggestionService {
 
   private async openQuest(userId: string, ref: string): Promise<QuestDetail> {
     const quest = await this.quests.viewQuest(userId, ref);
-    if (quest.status === 'COMPLETED' || quest.status === 'ARCHIVED') throw new ConflictError(m.quest_closed({ number: quest.number, status: quest.status.toLowerCase() }));
+    if (quest.status === 'COMPLETED' || quest.status === 'ARCHIVED')
+      throw new ConflictError(m.quest_closed({ number: quest.number, status: quest.status.toLowerCase() }));
     return quest;
   }
 
@@ -307,7 +321,11 @@ export class SuggestionService {
   }
 }
 
-function questFacts(quest: Pick<QuestDetail, 'number' | 'title' | 'description' | 'difficulty' | 'priority' | 'estimatedDuration' | 'status'> & { category: { name: string } | null }): QuestFacts {
+function questFacts(
+  quest: Pick<QuestDetail, 'number' | 'title' | 'description' | 'difficulty' | 'priority' | 'estimatedDuration' | 'status'> & {
+    category: { name: string } | null;
+  },
+): QuestFacts {
   return {
     number: quest.number,
     title: quest.title,

@@ -17,7 +17,10 @@ function allOptions(body: ReturnType<typeof discordCommands>) {
     (command.options ?? []).flatMap((option) => {
       const nested = (option as { options?: typeof command.options }).options;
       return option.type === ApplicationCommandOptionType.Subcommand
-        ? [{ path: `/${command.name} ${option.name}`, option }, ...(nested ?? []).map((o) => ({ path: `/${command.name} ${option.name} ${o.name}`, option: o }))]
+        ? [
+            { path: `/${command.name} ${option.name}`, option },
+            ...(nested ?? []).map((o) => ({ path: `/${command.name} ${option.name} ${o.name}`, option: o })),
+          ]
         : [{ path: `/${command.name} ${option.name}`, option }];
     }),
   );
@@ -59,15 +62,26 @@ describe('Discord command registration generated from the specs', () => {
       choices: ['easy', 'medium', 'hard', 'epic'].map((c) => ({ name: c, value: c })),
       description: 'How hard it is (default medium)',
     });
-    expect(create.options.find((o) => o.name === 'estimate')).toMatchObject({ type: ApplicationCommandOptionType.String, description: expect.stringContaining('default 30m') });
-    expect(subcommand('list').options.find((o) => o.name === 'page')).toMatchObject({ type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: 10_000 });
+    expect(create.options.find((o) => o.name === 'estimate')).toMatchObject({
+      type: ApplicationCommandOptionType.String,
+      description: expect.stringContaining('default 30m'),
+    });
+    expect(subcommand('list').options.find((o) => o.name === 'page')).toMatchObject({
+      type: ApplicationCommandOptionType.Integer,
+      min_value: 1,
+      max_value: 10_000,
+    });
     const [quest] = subcommand('view').options;
     expect(quest).toMatchObject({ name: 'quest', type: ApplicationCommandOptionType.String, autocomplete: true, required: true });
     expect(quest).not.toHaveProperty('choices');
     for (const { path, option } of allOptions(body)) {
       const opts = (option as { options?: Array<{ required?: boolean }> }).options ?? [];
       const firstOptional = opts.findIndex((o) => !o.required);
-      if (firstOptional >= 0) expect(opts.slice(firstOptional).some((o) => o.required), path).toBe(false);
+      if (firstOptional >= 0)
+        expect(
+          opts.slice(firstOptional).some((o) => o.required),
+          path,
+        ).toBe(false);
     }
   });
 
@@ -125,7 +139,13 @@ describe('Discord command registration generated from the specs', () => {
     });
 
     it('the deploy script registers the guild commands named by the environment', async () => {
-      const env: NodeJS.ProcessEnv = { ...process.env, DISCORD_TOKEN: 'deploy-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: '1100000000000000009' };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DISCORD_TOKEN: 'deploy-token',
+        DISCORD_APPLICATION_ID: APP_ID,
+        DISCORD_API_URL: fake.apiUrl,
+        DISCORD_GUILD_ID: '1100000000000000009',
+      };
       const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/discord-deploy-commands.ts'], { env, timeout: 120_000 });
       expect(stdout).toContain(`Deployed ${commands.length} commands (guild 1100000000000000009)`);
       expect(fake.commands('1100000000000000009').map((c) => c.name)).toEqual(commands.map((c) => c.name));
