@@ -1,3 +1,4 @@
+import { benchAi } from './ai.bench.js';
 import { benchDiscordHttp } from './discord.bench.js';
 import { benchGamification } from './gamification.bench.js';
 import { benchPrivacy } from './privacy.bench.js';
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<void>> = {
   slack: () => benchSlack(),
   reminders: () => benchReminders(baseUrl),
   privacy: () => benchPrivacy(baseUrl),
+  ai: () => benchAi(),
 };
 
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);

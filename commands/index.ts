@@ -12,6 +12,7 @@ import leaderboard from './leaderboard.js';
 import stats from './stats.js';
 import settings from './settings.js';
 import notifications from './notifications.js';
+import suggest from './suggest.js';
 
 /** Every top-level command, in help order. */
-export const commands: CommandSpec[] = [questlog, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings, notifications];
+export const commands: CommandSpec[] = [questlog, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings, notifications, suggest];

@@ -1,17 +1,10 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import type { Difficulty, Priority, QuestStatus } from '../src/modules/columns.js';
-import {
-  completionReply,
-  deletedReply,
-  deletePrompt,
-  dependencyReply,
-  editedReply,
-  questCard,
-  questListReply,
-} from '../src/modules/quest/quest.presenter.js';
+import { completionReply, deletedReply, deletePrompt, dependencyReply, editedReply, questCard, questListReply } from '../src/modules/quest/quest.presenter.js';
 import { difficulty, estimate, priority, questRef, questTitle, splitTags, tagList } from './options.js';
 import { undoReply } from '../src/modules/progression/progression.presenter.js';
+import { suggestionReply } from '../src/modules/suggestion/suggestion.presenter.js';
 
 const upper = <T extends string>(value: string | undefined) => value?.toUpperCase() as T | undefined;
 /** `none` clears an optional value in `edit`. */
@@ -22,10 +15,15 @@ export default defineCommand({
   description: 'Create, list and finish quests',
   subcommands: {
     create: sub({
-      description: 'Create a quest',
-      examples: ['/quest create "Write the report" difficulty:hard estimate:1h30m tags:work'],
+      description: 'Create a quest (or describe it in one sentence with text:)',
+      examples: [
+        '/quest create "Write the report" difficulty:hard estimate:1h30m tags:work',
+        '/quest create text:"call the dentist tomorrow morning, high priority, 15m"',
+      ],
+      // A sentence goes to the AI suggester first: acknowledge before that.
+      slow: (args) => Boolean(args.text && !args.title),
       options: {
-        title: questTitle(),
+        title: { ...questTitle(), requiredUnless: 'text', description: 'Quest title (or give text: instead)' },
         description: opt.text({ description: 'Longer description', max: 2000 }),
         difficulty: { ...difficulty(), default: 'medium' },
         priority: { ...priority(), default: 'medium' },
@@ -34,8 +32,11 @@ export default defineCommand({
         project: opt.text({ description: 'Project name', max: 100, suggest: 'project' }),
         tags: tagList(),
         status: opt.choice({ description: 'Start as active or as a draft', choices: ['active', 'draft'], default: 'active' }),
+        text: opt.text({ description: 'Or one sentence: "call the dentist tomorrow 9am, high priority, 15m" (confirmed first)', max: 500 }),
       },
       async handler(ctx, args) {
+        // Dispatch lets `title` be left out only when `text` is given.
+        if (!args.title) return suggestionReply(await ctx.services.suggestions.parseQuest(ctx.user.id, args.text!, ctx.now));
         const quest = await ctx.services.quests.createQuest(ctx.user.id, {
           title: args.title,
           description: args.description,
@@ -74,7 +75,13 @@ export default defineCommand({
           priority: upper<Priority>(args.priority),
           page: args.page,
         });
-        const filters = { status: args.status === 'open' ? undefined : args.status, category: args.category, project: args.project, tag: args.tag, priority: args.priority };
+        const filters = {
+          status: args.status === 'open' ? undefined : args.status,
+          category: args.category,
+          project: args.project,
+          tag: args.tag,
+          priority: args.priority,
+        };
         const heading = args.status === 'open' ? 'Your open quests' : `Your quests (${args.status!.replace('_', ' ')})`;
         return questListReply(page, filters, heading);
       },

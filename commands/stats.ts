@@ -1,6 +1,7 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { renderStatsChart } from '../src/modules/analytics/stats.chart.js';
 import { statsReply } from '../src/modules/analytics/stats.presenter.js';
+import { withAcceptance } from '../src/modules/suggestion/suggestion.presenter.js';
 
 export default defineCommand({
   name: 'stats',
@@ -11,7 +12,7 @@ export default defineCommand({
     options: {},
     async handler(ctx) {
       const view = await ctx.services.stats.lastDays(ctx.user.id, ctx.now);
-      return statsReply(view, await renderStatsChart(view));
+      return withAcceptance(statsReply(view, await renderStatsChart(view)), await ctx.services.suggestions.acceptance(ctx.user.id));
     },
   }),
 });

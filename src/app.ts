@@ -16,6 +16,7 @@ import { createServices, openRequest, platformPorts, type AppServices, type Serv
 import type { PlatformPorts } from './core/ports.js';
 import { createJobScheduler } from './jobs/registry.js';
 import type { JobScheduler } from './jobs/scheduler.js';
+import { createSuggestionEngine } from './ai/index.js';
 
 export interface App {
   config: Readonly<Config>;
@@ -69,7 +70,15 @@ export async function createApp(
   instrumentDatabase(db.orm, metrics, logger);
   const notifier = new NotifierRouter();
   const jobs = createJobScheduler({ orm: db.orm, config, kv, logger, metrics, notifier, clock: options.clock });
-  const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory(), emailAvailable: Boolean(config.smtp.url), jobsEnabled: config.jobs };
+  const suggester = createSuggestionEngine(config.openai, { kv, logger, metrics });
+  const serviceDeps: ServiceDeps = {
+    kv,
+    logger,
+    directory: new UserDirectory(),
+    emailAvailable: Boolean(config.smtp.url),
+    jobsEnabled: config.jobs,
+    suggester,
+  };
   const createDispatcher = (registry: CommandRegistry) =>
     new Dispatcher({
       openRequest: () => openRequest(serviceDeps, db.orm.em.fork()),

@@ -53,8 +53,9 @@ export class Dispatcher {
   /** Whether the platform should acknowledge first: slow commands, or an invocation that fails to parse (fast). */
   describe(invocation: Invocation): { slow: boolean; ephemeral: boolean } {
     try {
-      const { resolved } = this.prepare(invocation);
-      return { slow: Boolean(resolved.sub.slow), ephemeral: Boolean(resolved.sub.ephemeral) };
+      const { resolved, args } = this.prepare(invocation);
+      const slow = typeof resolved.sub.slow === 'function' ? resolved.sub.slow(args) : Boolean(resolved.sub.slow);
+      return { slow, ephemeral: Boolean(resolved.sub.ephemeral) };
     } catch {
       return { slow: false, ephemeral: true };
     }

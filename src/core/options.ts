@@ -17,6 +17,8 @@ interface BaseOption<T> {
   autocomplete?: boolean;
   /** Where suggestions for a free-text option come from: the user's own names of that kind. */
   suggest?: NameSource;
+  /** A required option that may be left out when this other option is given (Discord then marks it optional). */
+  requiredUnless?: string;
   /** Converts and validates; throws a message naming the allowed values or range. */
   parse(raw: unknown): T;
   /** Phantom marker for type inference. */

@@ -84,7 +84,8 @@ export class CommandRegistry {
     for (const [name, option] of Object.entries(options)) {
       const value = raw[name];
       if (value === undefined || value === null || value === '') {
-        if (option.required) {
+        const standIn = option.requiredUnless ? raw[option.requiredUnless] : undefined;
+        if (option.required && (standIn === undefined || standIn === null || standIn === '')) {
           throw new ValidationError(coreMessages.option_missing({ option: name, description: option.description }), {
             field: name,
             usage: resolved.usage,
@@ -166,7 +167,10 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
     }
   }
   if (i < positional.length) {
-    const extra = positional.slice(i).map((t) => t.value).join(' ');
+    const extra = positional
+      .slice(i)
+      .map((t) => t.value)
+      .join(' ');
     throw new ValidationError(coreMessages.unexpected_text({ text: extra }), {
       usage: resolved.usage,
     });

@@ -5,8 +5,8 @@ import type { CommandContext } from './context.js';
 export interface SubcommandSpec<M extends OptionMap = OptionMap> {
   description: string;
   options: M;
-  /** The work may exceed a platform's 3-second deadline: acknowledge first, then edit. */
-  slow?: boolean;
+  /** The work may exceed a platform's 3-second deadline: acknowledge first, then edit. A function decides from the arguments. */
+  slow?: boolean | ((args: ArgsOf<M>) => boolean);
   /** The reply is private to the invoking user. */
   ephemeral?: boolean;
   /** Example lines for help text. */

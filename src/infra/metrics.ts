@@ -86,6 +86,24 @@ export function createMetrics() {
     help: '1 while the kv circuit breaker skips Redis after failures, else 0',
     registers: [registry],
   });
+  const aiTokens = new Counter({
+    name: 'questlog_ai_tokens_total',
+    help: 'Tokens used by model calls, by model and kind (prompt or completion)',
+    labelNames: ['model', 'kind'] as const,
+    registers: [registry],
+  });
+  const aiCalls = new Counter({
+    name: 'questlog_ai_model_calls_total',
+    help: 'Model calls, by task, output mode and outcome',
+    labelNames: ['task', 'mode', 'outcome'] as const,
+    registers: [registry],
+  });
+  const aiAnswers = new Counter({
+    name: 'questlog_ai_suggestions_total',
+    help: 'Suggestions answered, by task and by who answered (model, or offline and why)',
+    labelNames: ['task', 'source'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     commands,
@@ -101,6 +119,9 @@ export function createMetrics() {
     watchPool(read: () => PoolStats | undefined) {
       poolStats = read;
     },
+    aiTokens,
+    aiCalls,
+    aiAnswers,
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

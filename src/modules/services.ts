@@ -16,6 +16,9 @@ import { LeaderboardService } from './leaderboard/leaderboard.service.js';
 import { AchievementService } from './achievement/achievement.service.js';
 import { SettingsService } from './user/settings.service.js';
 import { StatsService } from './analytics/stats.service.js';
+import { SuggestionEngine } from '../ai/engine.js';
+import { SuggestionRepository } from './suggestion/suggestion.repository.js';
+import { SuggestionService } from './suggestion/suggestion.service.js';
 import { suggestNames } from './shared/names.js';
 import { markIdentityUnreachable } from './user/user.service.js';
 import { SlackInstallationService } from './slack-install/slack-installation.service.js';
@@ -36,6 +39,8 @@ export interface ServiceDeps {
   emailAvailable?: boolean;
   /** This replica runs the cron jobs (QUESTLOG_JOBS). */
   jobsEnabled?: boolean;
+  /** Who answers AI suggestions (model or offline); offline only when absent. */
+  suggester?: SuggestionEngine;
 }
 
 /** Request-scoped services, bound to the request's forked EntityManager. */
@@ -68,6 +73,15 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     jobs: new JobStatusService(deps.kv, deps.jobsEnabled),
     privacy: new PrivacyService(em, { kv: deps.kv, logger: deps.logger, directory: deps.directory, leaderboard }),
     link: new LinkService(em, { kv: deps.kv, logger: deps.logger, directory: deps.directory, leaderboard }),
+    suggestions: new SuggestionService(
+      new SuggestionRepository(em),
+      deps.suggester ?? new SuggestionEngine(deps),
+      quests,
+      (tx): { quests: QuestService; steps: StepService } => {
+        const inTx = createServices(deps, tx);
+        return { quests: inTx.quests, steps: inTx.steps };
+      },
+    ),
   };
 }
 
@@ -114,11 +128,10 @@ async function openQuestCards(services: AppServices, invocation: Invocation): Pr
   const user = await services.users.resolve(invocation.identity, invocation.space, invocation.hints);
   const page = await services.quests.listQuests(user.id, { status: 'open', page: 1 });
   if (!page.total) {
-    return [{ title: 'Your open quests', text: 'Nothing open. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.', tone: 'info' }];
+    return [
+      { title: 'Your open quests', text: 'Nothing open. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.', tone: 'info' },
+    ];
   }
   const more = page.total > page.quests.length ? `Showing ${page.quests.length} of ${page.total}: \`/quest list\` pages through all of them.` : undefined;
-  return [
-    { title: 'Your open quests', footer: more, tone: 'info' },
-    ...page.quests.map((quest) => ({ text: questLine(quest), buttons: questButtons(quest) })),
-  ];
+  return [{ title: 'Your open quests', footer: more, tone: 'info' }, ...page.quests.map((quest) => ({ text: questLine(quest), buttons: questButtons(quest) }))];
 }

@@ -17,7 +17,10 @@ function allOptions(body: ReturnType<typeof discordCommands>) {
     (command.options ?? []).flatMap((option) => {
       const nested = (option as { options?: typeof command.options }).options;
       return option.type === ApplicationCommandOptionType.Subcommand
-        ? [{ path: `/${command.name} ${option.name}`, option }, ...(nested ?? []).map((o) => ({ path: `/${command.name} ${option.name} ${o.name}`, option: o }))]
+        ? [
+            { path: `/${command.name} ${option.name}`, option },
+            ...(nested ?? []).map((o) => ({ path: `/${command.name} ${option.name} ${o.name}`, option: o })),
+          ]
         : [{ path: `/${command.name} ${option.name}`, option }];
     }),
   );
@@ -50,21 +53,35 @@ describe('Discord command registration generated from the specs', () => {
     const subcommand = (name: string) => (body.find((c) => c.name === 'quest')!.options as unknown as Loose[]).find((o) => o.name === name)!;
     const create = subcommand('create');
     expect(create.type).toBe(ApplicationCommandOptionType.Subcommand);
-    expect(create.options[0]).toMatchObject({ name: 'title', type: ApplicationCommandOptionType.String, required: true, max_length: 255 });
+    // `title` may be replaced by a one-sentence `text:` (issue 12), so Discord offers it as optional, still first.
+    expect(create.options[0]).toMatchObject({ name: 'title', type: ApplicationCommandOptionType.String, max_length: 255 });
+    expect(create.options[0]!.required).toBeUndefined();
+    expect(subcommand('view').options[0]).toMatchObject({ name: 'quest', required: true });
     expect(create.options.find((o) => o.name === 'difficulty')).toMatchObject({
       type: ApplicationCommandOptionType.String,
       choices: ['easy', 'medium', 'hard', 'epic'].map((c) => ({ name: c, value: c })),
       description: 'How hard it is (default medium)',
     });
-    expect(create.options.find((o) => o.name === 'estimate')).toMatchObject({ type: ApplicationCommandOptionType.String, description: expect.stringContaining('default 30m') });
-    expect(subcommand('list').options.find((o) => o.name === 'page')).toMatchObject({ type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: 10_000 });
+    expect(create.options.find((o) => o.name === 'estimate')).toMatchObject({
+      type: ApplicationCommandOptionType.String,
+      description: expect.stringContaining('default 30m'),
+    });
+    expect(subcommand('list').options.find((o) => o.name === 'page')).toMatchObject({
+      type: ApplicationCommandOptionType.Integer,
+      min_value: 1,
+      max_value: 10_000,
+    });
     const [quest] = subcommand('view').options;
     expect(quest).toMatchObject({ name: 'quest', type: ApplicationCommandOptionType.String, autocomplete: true, required: true });
     expect(quest).not.toHaveProperty('choices');
     for (const { path, option } of allOptions(body)) {
       const opts = (option as { options?: Array<{ required?: boolean }> }).options ?? [];
       const firstOptional = opts.findIndex((o) => !o.required);
-      if (firstOptional >= 0) expect(opts.slice(firstOptional).some((o) => o.required), path).toBe(false);
+      if (firstOptional >= 0)
+        expect(
+          opts.slice(firstOptional).some((o) => o.required),
+          path,
+        ).toBe(false);
     }
   });
 
@@ -122,7 +139,13 @@ describe('Discord command registration generated from the specs', () => {
     });
 
     it('the deploy script registers the guild commands named by the environment', async () => {
-      const env: NodeJS.ProcessEnv = { ...process.env, DISCORD_TOKEN: 'deploy-token', DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: '1100000000000000009' };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DISCORD_TOKEN: 'deploy-token',
+        DISCORD_APPLICATION_ID: APP_ID,
+        DISCORD_API_URL: fake.apiUrl,
+        DISCORD_GUILD_ID: '1100000000000000009',
+      };
       const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/discord-deploy-commands.ts'], { env, timeout: 120_000 });
       expect(stdout).toContain(`Deployed ${commands.length} commands (guild 1100000000000000009)`);
       expect(fake.commands('1100000000000000009').map((c) => c.name)).toEqual(commands.map((c) => c.name));

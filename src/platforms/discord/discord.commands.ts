@@ -55,13 +55,14 @@ export function discordCommands(commands: readonly CommandSpec[]): DiscordComman
 function subcommandOptions(sub: SubcommandSpec<any>): APIApplicationCommandBasicOption[] {
   const entries = Object.entries(sub.options as Record<string, AnyOption>);
   // Discord refuses a required option after an optional one; the spec order is kept otherwise.
-  const ordered = [...entries.filter(([, o]) => o.required), ...entries.filter(([, o]) => !o.required)];
+  const required = (o: AnyOption) => o.required && !o.requiredUnless;
+  const ordered = [...entries.filter(([, o]) => required(o)), ...entries.filter(([, o]) => !required(o))];
   return ordered.map(([name, option]) => toDiscordOption(name, option));
 }
 
 function toDiscordOption(name: string, option: AnyOption): APIApplicationCommandBasicOption {
   const shown = option.default !== undefined ? withDefault(option) : option.description;
-  const base = { name, description: fit(shown), ...(option.required ? { required: true } : {}) };
+  const base = { name, description: fit(shown), ...(option.required && !option.requiredUnless ? { required: true } : {}) };
   const suggest = option.autocomplete ? { autocomplete: true } : {};
   let json: Record<string, unknown>;
   switch (option.kind) {
@@ -132,20 +133,28 @@ function checkOptions(where: string, options: readonly APIApplicationCommandOpti
     if (names.has(option.name)) problems.push(`${path}: duplicate option name`);
     names.add(option.name);
     checkNamed(path, option, problems);
-    const o = option as APIApplicationCommandOption & { required?: boolean; choices?: Array<{ name: string; value: unknown }>; autocomplete?: boolean; max_length?: number; options?: APIApplicationCommandOption[] };
+    const o = option as APIApplicationCommandOption & {
+      required?: boolean;
+      choices?: Array<{ name: string; value: unknown }>;
+      autocomplete?: boolean;
+      max_length?: number;
+      options?: APIApplicationCommandOption[];
+    };
     if (o.required && optionalSeen) problems.push(`${path}: required option after an optional one`);
     if (!o.required) optionalSeen = true;
     if (o.choices) {
       if (o.autocomplete) problems.push(`${path}: choices and autocomplete together`);
       if (o.choices.length > L.choices) problems.push(`${path}: ${o.choices.length} choices (at most ${L.choices})`);
       for (const choice of o.choices) {
-        if (choice.name.length < 1 || choice.name.length > L.choiceName) problems.push(`${path}: choice name "${choice.name}" must be 1-${L.choiceName} characters`);
+        if (choice.name.length < 1 || choice.name.length > L.choiceName)
+          problems.push(`${path}: choice name "${choice.name}" must be 1-${L.choiceName} characters`);
         if (typeof choice.value === 'string' && (choice.value.length < 1 || choice.value.length > L.choiceValue)) {
           problems.push(`${path}: choice value "${choice.value}" must be 1-${L.choiceValue} characters`);
         }
       }
     }
-    if (o.max_length !== undefined && (o.max_length < 1 || o.max_length > L.stringLength)) problems.push(`${path}: max_length ${o.max_length} out of 1-${L.stringLength}`);
+    if (o.max_length !== undefined && (o.max_length < 1 || o.max_length > L.stringLength))
+      problems.push(`${path}: max_length ${o.max_length} out of 1-${L.stringLength}`);
     if (o.options) checkOptions(path, o.options, problems);
   }
 }
@@ -181,7 +190,14 @@ export async function deployCommands(rest: REST, applicationId: string, commands
 }
 
 function withDefault(option: AnyOption): string {
-  const value = option.kind === 'duration' ? formatDuration(option.default as number) : option.kind === 'boolean' ? (option.default ? 'yes' : 'no') : String(option.default).replace(/_/g, ' ');
+  const value =
+    option.kind === 'duration'
+      ? formatDuration(option.default as number)
+      : option.kind === 'boolean'
+        ? option.default
+          ? 'yes'
+          : 'no'
+        : String(option.default).replace(/_/g, ' ');
   const shown = `${option.description} (default ${value})`;
   return shown.length <= DISCORD_COMMAND_LIMITS.description ? shown : option.description;
 }
