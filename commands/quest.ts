@@ -6,12 +6,17 @@ import {
   deletedReply,
   deletePrompt,
   dependencyReply,
+  dueEcho,
   editedReply,
   questCard,
   questListReply,
 } from '../src/modules/quest/quest.presenter.js';
 import { difficulty, estimate, priority, questRef, questTitle, splitTags, tagList } from './options.js';
 import { undoReply } from '../src/modules/progression/progression.presenter.js';
+import { DUE_FILTERS } from '../src/modules/quest/due.rules.js';
+
+/** `due:` in plain words, read in the user's time zone and day. */
+const dueOption = () => opt.text({ description: 'When it is due, in plain words: tomorrow 5pm, fri, in 3 days, end of month; none clears it', max: 100 });
 
 const upper = <T extends string>(value: string | undefined) => value?.toUpperCase() as T | undefined;
 /** `none` clears an optional value in `edit`. */
@@ -23,7 +28,7 @@ export default defineCommand({
   subcommands: {
     create: sub({
       description: 'Create a quest',
-      examples: ['/quest create "Write the report" difficulty:hard estimate:1h30m tags:work'],
+      examples: ['/quest create "Write the report" difficulty:hard estimate:1h30m tags:work', '/quest create "Send the invoice" due:"tomorrow 5pm"'],
       options: {
         title: questTitle(),
         description: opt.text({ description: 'Longer description', max: 2000 }),
@@ -34,8 +39,11 @@ export default defineCommand({
         project: opt.text({ description: 'Project name', max: 100, suggest: 'project' }),
         tags: tagList(),
         status: opt.choice({ description: 'Start as active or as a draft', choices: ['active', 'draft'], default: 'active' }),
+        due: dueOption(),
       },
       async handler(ctx, args) {
+        const dueAt = await ctx.services.due.read(ctx.user.id, args.due, ctx.now);
+        const time = await ctx.services.due.cardTime(ctx.user.id, ctx.now);
         const quest = await ctx.services.quests.createQuest(ctx.user.id, {
           title: args.title,
           description: args.description,
@@ -46,8 +54,10 @@ export default defineCommand({
           project: args.project,
           tags: splitTags(args.tags),
           status: upper<'ACTIVE' | 'DRAFT'>(args.status),
+          dueAt: dueAt ?? undefined,
         });
-        return questCard(quest, `✨ Quest created: worth **${quest.experiencePoints} XP**.`);
+        const due = quest.dueAt ? `\n${dueEcho(quest.dueAt, time)}` : '';
+        return questCard(quest, `✨ Quest created: worth **${quest.experiencePoints} XP**.${due}`, time);
       },
     }),
     list: sub({
@@ -62,10 +72,12 @@ export default defineCommand({
         project: opt.text({ description: 'Only this project', max: 100, suggest: 'project' }),
         tag: opt.text({ description: 'Only quests with this tag', max: 50, suggest: 'tag' }),
         priority: priority(),
+        due: opt.choice({ description: 'Only quests due today, this week, overdue ones, or those without a due date', choices: DUE_FILTERS }),
         page: opt.integer({ description: 'Page number', min: 1, max: 10_000, default: 1 }),
       },
       async handler(ctx, args) {
         const status = args.status === 'open' || args.status === 'all' ? args.status : upper<QuestStatus>(args.status);
+        const due = args.due ? await ctx.services.due.window(ctx.user.id, args.due, ctx.now) : undefined;
         const page = await ctx.services.quests.listQuests(ctx.user.id, {
           status,
           category: args.category,
@@ -73,22 +85,32 @@ export default defineCommand({
           tag: args.tag,
           priority: upper<Priority>(args.priority),
           page: args.page,
+          due,
+          now: ctx.now,
         });
-        const filters = { status: args.status === 'open' ? undefined : args.status, category: args.category, project: args.project, tag: args.tag, priority: args.priority };
+        const filters = {
+          status: args.status === 'open' ? undefined : args.status,
+          category: args.category,
+          project: args.project,
+          tag: args.tag,
+          priority: args.priority,
+          due: args.due,
+        };
         const heading = args.status === 'open' ? 'Your open quests' : `Your quests (${args.status!.replace('_', ' ')})`;
-        return questListReply(page, filters, heading);
+        return questListReply(page, filters, heading, ctx.now);
       },
     }),
     view: sub({
       description: 'Show one quest with its steps',
       options: { quest: questRef() },
       async handler(ctx, args) {
-        return questCard(await ctx.services.quests.viewQuest(ctx.user.id, args.quest));
+        const quest = await ctx.services.quests.viewQuest(ctx.user.id, args.quest);
+        return questCard(quest, undefined, await ctx.services.due.cardTime(ctx.user.id, ctx.now));
       },
     }),
     edit: sub({
       description: 'Change a quest: any of its fields, or its status',
-      examples: ['/quest edit #12 title:"Write the final report" estimate:2h', '/quest edit #12 category:none priority:high'],
+      examples: ['/quest edit #12 title:"Write the final report" estimate:2h', '/quest edit #12 category:none priority:high', '/quest edit #12 due:fri'],
       options: {
         quest: questRef(),
         title: { ...questTitle(), required: false as const, description: 'New title' },
@@ -99,8 +121,10 @@ export default defineCommand({
         category: opt.text({ description: 'Category name; none clears it', max: 100, suggest: 'category' }),
         project: opt.text({ description: 'Project name; none clears it', max: 100, suggest: 'project' }),
         status: opt.choice({ description: 'Move it; finish with /quest complete', choices: ['active', 'in_progress', 'archived'] }),
+        due: dueOption(),
       },
       async handler(ctx, args) {
+        const dueAt = await ctx.services.due.read(ctx.user.id, args.due, ctx.now);
         const result = await ctx.services.quests.editQuest(
           ctx.user.id,
           args.quest,
@@ -113,10 +137,11 @@ export default defineCommand({
             category: clearable(args.category),
             project: clearable(args.project),
             status: upper<'ACTIVE' | 'IN_PROGRESS' | 'ARCHIVED'>(args.status),
+            dueAt,
           },
           ctx.now,
         );
-        return editedReply(result);
+        return editedReply(result, await ctx.services.due.cardTime(ctx.user.id, ctx.now));
       },
     }),
     start: sub({

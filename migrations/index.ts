@@ -1,6 +1,7 @@
 import { Migration20261124000001_initial_schema } from './Migration20261124000001_initial_schema.js';
 import { Migration20261124000041_gamification_counters } from './Migration20261124000041_gamification_counters.js';
 import { Migration20261124000042_achievement_catalog } from './Migration20261124000042_achievement_catalog.js';
+import { Migration20261202000401_due_dates_and_search } from './Migration20261202000401_due_dates_and_search.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so they load the
@@ -10,4 +11,5 @@ export const migrationsList = [
   { name: 'Migration20261124000001_initial_schema', class: Migration20261124000001_initial_schema },
   { name: 'Migration20261124000041_gamification_counters', class: Migration20261124000041_gamification_counters },
   { name: 'Migration20261124000042_achievement_catalog', class: Migration20261124000042_achievement_catalog },
+  { name: 'Migration20261202000401_due_dates_and_search', class: Migration20261202000401_due_dates_and_search },
 ];

@@ -13,6 +13,7 @@ import { UserStats } from './progression/user-stats.entity.js';
 import { UserBehaviorLog } from './analytics/behavior-log.entity.js';
 import { AiSuggestion } from './suggestion/ai-suggestion.entity.js';
 import { Notification, NotificationPreference } from './notification/notification.entity.js';
+import { QuestSearchDocument } from './search/search.entity.js';
 
 /** Every entity, for the ORM config. */
 export const entities = [
@@ -39,4 +40,5 @@ export const entities = [
   AiSuggestion,
   Notification,
   NotificationPreference,
+  QuestSearchDocument,
 ];

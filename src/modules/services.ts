@@ -12,6 +12,8 @@ import { LeaderboardService } from './leaderboard/leaderboard.service.js';
 import { AchievementService } from './achievement/achievement.service.js';
 import { SettingsService } from './user/settings.service.js';
 import { StatsService } from './analytics/stats.service.js';
+import { DueService } from './quest/due.service.js';
+import { DueRepository } from './quest/due.repository.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -38,6 +40,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     achievements: new AchievementService(em),
     settings: new SettingsService(em, leaderboard),
     stats: new StatsService(em),
+    due: new DueService(new DueRepository(em)),
   };
 }
 

@@ -5,6 +5,7 @@ import type { DependencyType, Difficulty, Priority, QuestStatus } from '../colum
 import { questXp } from '../progression/progression.rules.js';
 import { logBehavior } from '../analytics/behavior-log.service.js';
 import type { CompletedQuest, CompletionHook, CompletionRewards } from './completion.js';
+import type { DueWindow } from './due.rules.js';
 import { canMove, movableFrom, parseQuestNumber, refusalReason, statusLabel, unarchivedStatus } from './quest.rules.js';
 
 export interface QuestRow {
@@ -23,6 +24,7 @@ export interface QuestRow {
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
+  dueAt: Date | null;
 }
 
 export interface QuestSummary extends QuestRow {
@@ -55,6 +57,7 @@ export interface CreateQuestInput {
   project?: string;
   tags?: string[];
   status?: 'ACTIVE' | 'DRAFT';
+  dueAt?: Date | null;
 }
 
 /** `undefined` keeps a value; `null` clears description, category or project. */
@@ -67,6 +70,8 @@ export interface EditQuestInput {
   category?: string | null;
   project?: string | null;
   status?: 'ACTIVE' | 'IN_PROGRESS' | 'ARCHIVED';
+  /** A new due time, or null to clear it. */
+  dueAt?: Date | null;
 }
 
 export interface EditResult {
@@ -106,6 +111,10 @@ export interface ListQuestsInput {
   tag?: string;
   priority?: Priority;
   page?: number;
+  /** Only quests due in this window (or without a due date). */
+  due?: DueWindow;
+  /** Overdue quests (due before this) sort first. */
+  now?: Date;
 }
 
 export interface QuestPage {
@@ -120,7 +129,7 @@ export const PAGE_SIZE = 10;
 const QUEST_COLUMNS = `q.id, q.number, q.title, q.description, q.difficulty, q.status, q.priority,
   q.estimated_duration as "estimatedDuration", q.actual_duration as "actualDuration",
   q.experience_points as "experiencePoints", q.category_id as "categoryId", q.project_id as "projectId",
-  q.created_at as "createdAt", q.started_at as "startedAt", q.completed_at as "completedAt"`;
+  q.created_at as "createdAt", q.started_at as "startedAt", q.completed_at as "completedAt", q.due_at as "dueAt"`;
 
 const PRIORITY_ORDER = `case q.priority when 'URGENT' then 4 when 'HIGH' then 3 when 'MEDIUM' then 2 else 1 end`;
 
@@ -153,8 +162,8 @@ export class QuestService {
               returning quest_counter),
             q as (
               insert into quests (user_id, number, title, description, difficulty, status, priority, estimated_duration,
-                experience_points, category_id, project_id)
-              select ?, counter.quest_counter, ?, ?, ?, ?, ?, ?, ?, (select id from cat), (select id from proj) from counter
+                experience_points, category_id, project_id, due_at)
+              select ?, counter.quest_counter, ?, ?, ?, ?, ?, ?, ?, (select id from cat), (select id from proj), ?::timestamptz from counter
               returning *),
             names as (select n from jsonb_array_elements_text(?::jsonb) as n where exists (select 1 from q)),
             t as (
@@ -186,6 +195,7 @@ export class QuestService {
         input.priority,
         input.estimatedDuration,
         questXp(input.difficulty, input.estimatedDuration),
+        input.dueAt?.toISOString() ?? null,
         JSON.stringify(tags),
         userId,
         userId,
@@ -225,20 +235,30 @@ export class QuestService {
       where.push('exists (select 1 from quest_tags qt join tags t on t.id = qt.tag_id where qt.quest_id = q.id and t.user_id = q.user_id and lower(t.name) = lower(?))');
       params.push(input.tag);
     }
+    if (input.due?.none) where.push('q.due_at is null');
+    else if (input.due) {
+      where.push('q.due_at < ?');
+      params.push(input.due.to.toISOString());
+      if (input.due.from) {
+        where.push('q.due_at >= ?');
+        params.push(input.due.from.toISOString());
+      }
+    }
+    const overdueFirst = '(q.due_at is not null and q.due_at < ?::timestamptz)';
     const page = Math.max(1, input.page ?? 1);
-    const rows = await this.em.execute<(QuestSummary & { total: string; rank: number })[]>(
+    const rows = await this.em.execute<(QuestSummary & { total: string; rank: number; overdue: boolean })[]>(
       // Step counts only for the page's rows, not for every quest the filter matches.
       `with page as (
-         select ${QUEST_COLUMNS}, ${PRIORITY_ORDER} as rank, count(*) over () as total
+         select ${QUEST_COLUMNS}, ${PRIORITY_ORDER} as rank, ${overdueFirst} as overdue, count(*) over () as total
          from quests q
          where ${where.join(' and ')}
-         order by rank desc, q.created_at asc, q.number asc
+         order by overdue desc, rank desc, q.due_at asc nulls last, q.created_at asc, q.number asc
          limit ${PAGE_SIZE} offset ?)
        select page.*, coalesce(s.total, 0) as "stepsTotal", coalesce(s.done, 0) as "stepsDone"
        from page left join lateral (
          select count(*)::int as total, count(*) filter (where completed)::int as done from quest_steps where quest_id = page.id) s on true
-       order by page.rank desc, page."createdAt" asc, page.number asc`,
-      [...params, (page - 1) * PAGE_SIZE],
+       order by page.overdue desc, page.rank desc, page."dueAt" asc nulls last, page."createdAt" asc, page.number asc`,
+      [(input.now ?? new Date(0)).toISOString(), ...params, (page - 1) * PAGE_SIZE],
     );
     let total = rows[0] ? Number(rows[0].total) : 0;
     if (!rows.length && page > 1) {
@@ -247,7 +267,7 @@ export class QuestService {
     }
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (page > pages) throw new ValidationError(plain(`\`page\` must be between 1 and ${pages}.`), { field: 'page' });
-    return { quests: rows.map(({ total: _total, rank: _rank, ...quest }) => withDates(quest)), page, pages, total };
+    return { quests: rows.map(({ total: _total, rank: _rank, overdue: _overdue, ...quest }) => withDates(quest)), page, pages, total };
   }
 
   /** Resolves `12`, `#12` or a unique title fragment to one of the user's quests. */
@@ -334,7 +354,7 @@ export class QuestService {
   async editQuest(userId: string, ref: string, input: EditQuestInput, now: Date): Promise<EditResult> {
     const fields = Object.entries(input).filter(([, value]) => value !== undefined);
     if (!fields.length) {
-      throw new ValidationError(plain('Nothing to change: give at least one of `title`, `description`, `difficulty`, `priority`, `estimate`, `category`, `project` or `status`.'));
+      throw new ValidationError(plain('Nothing to change: give at least one of `title`, `description`, `difficulty`, `priority`, `estimate`, `category`, `project`, `due` or `status`.'));
     }
     const target = await this.questTarget(userId, ref);
     const { id, changes } = await this.em.transactional(async (tx) => {
@@ -348,6 +368,7 @@ export class QuestService {
         estimatedDuration: input.estimatedDuration ?? quest.estimatedDuration,
         categoryId: await resolveClearable(tx, 'quest_categories', userId, input.category, quest.categoryId, 'category'),
         projectId: await resolveClearable(tx, 'projects', userId, input.project, quest.projectId, 'project'),
+        dueAt: input.dueAt === undefined ? quest.dueAt : input.dueAt,
       };
       const changes = (
         [
@@ -358,6 +379,7 @@ export class QuestService {
           ['estimate', next.estimatedDuration !== quest.estimatedDuration],
           ['category', next.categoryId !== quest.categoryId],
           ['project', next.projectId !== quest.projectId],
+          ['due', next.dueAt?.getTime() !== quest.dueAt?.getTime()],
         ] as const
       )
         .filter(([, changed]) => changed)
@@ -367,9 +389,10 @@ export class QuestService {
         const experiencePoints = quest.completedAt ? quest.experiencePoints : questXp(next.difficulty, next.estimatedDuration);
         await tx.execute(
           `update quests set title = ?, description = ?, difficulty = ?, priority = ?, estimated_duration = ?,
-             experience_points = ?, category_id = ?, project_id = ?
+             experience_points = ?, category_id = ?, project_id = ?, due_at = ?::timestamptz
            where id = ? and user_id = ?`,
-          [next.title, next.description, next.difficulty, next.priority, next.estimatedDuration, experiencePoints, next.categoryId, next.projectId, id, userId],
+          [next.title, next.description, next.difficulty, next.priority, next.estimatedDuration, experiencePoints, next.categoryId, next.projectId,
+            next.dueAt?.toISOString() ?? null, id, userId],
         );
       }
       let status: { from: QuestStatus; to: QuestStatus } | undefined;
@@ -587,9 +610,9 @@ export class QuestService {
 }
 
 /** Raw queries return timestamps as text; the rows we hand out carry Dates. */
-function withDates<T extends Pick<QuestRow, 'createdAt' | 'startedAt' | 'completedAt'>>(row: T): T {
-  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
-  return { ...row, createdAt: date(row.createdAt)!, startedAt: date(row.startedAt), completedAt: date(row.completedAt) };
+function withDates<T extends Pick<QuestRow, 'createdAt' | 'startedAt' | 'completedAt' | 'dueAt'>>(row: T): T {
+  const date = (value: Date | string | null | undefined) => (value === null || value === undefined ? null : new Date(value));
+  return { ...row, createdAt: date(row.createdAt)!, startedAt: date(row.startedAt), completedAt: date(row.completedAt), dueAt: date(row.dueAt) };
 }
 
 /** `#3 Buy paint`, escaped for markdown. */
