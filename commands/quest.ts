@@ -2,16 +2,15 @@ import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import type { Difficulty, Priority, QuestStatus } from '../src/modules/columns.js';
 import {
-  completionReply,
-  deletedReply,
-  deletePrompt,
   dependencyReply,
   dueEcho,
   editedReply,
   questCard,
   questListReply,
 } from '../src/modules/quest/quest.presenter.js';
-import { difficulty, estimate, priority, questRef, questTitle, splitTags, tagList } from './options.js';
+import { difficulty, estimate, priority, questRef, questRefs, questTitle, splitTags, tagList } from './options.js';
+import { formatDuration } from '../src/core/options.js';
+import { archiveOutcomesReply, bulkDeletePrompt, completeOutcomesReply, deleteOutcomesReply } from '../src/modules/quest/bulk.presenter.js';
 import { undoReply } from '../src/modules/progression/progression.presenter.js';
 import { DUE_FILTERS } from '../src/modules/quest/due.rules.js';
 
@@ -43,7 +42,6 @@ export default defineCommand({
       },
       async handler(ctx, args) {
         const dueAt = await ctx.services.due.read(ctx.user.id, args.due, ctx.now);
-        const time = await ctx.services.due.cardTime(ctx.user.id, ctx.now);
         const quest = await ctx.services.quests.createQuest(ctx.user.id, {
           title: args.title,
           description: args.description,
@@ -56,7 +54,8 @@ export default defineCommand({
           status: upper<'ACTIVE' | 'DRAFT'>(args.status),
           dueAt: dueAt ?? undefined,
         });
-        const due = quest.dueAt ? `\n${dueEcho(quest.dueAt, time)}` : '';
+        const time = quest.dueAt ? await ctx.services.due.cardTime(ctx.user.id, ctx.now) : undefined;
+        const due = quest.dueAt ? `\n${dueEcho(quest.dueAt, time!)}` : '';
         return questCard(quest, `✨ Quest created: worth **${quest.experiencePoints} XP**.${due}`, time);
       },
     }),
@@ -105,7 +104,7 @@ export default defineCommand({
       options: { quest: questRef() },
       async handler(ctx, args) {
         const quest = await ctx.services.quests.viewQuest(ctx.user.id, args.quest);
-        return questCard(quest, undefined, await ctx.services.due.cardTime(ctx.user.id, ctx.now));
+        return questCard(quest, undefined, quest.dueAt ? await ctx.services.due.cardTime(ctx.user.id, ctx.now) : undefined);
       },
     }),
     edit: sub({
@@ -141,7 +140,8 @@ export default defineCommand({
           },
           ctx.now,
         );
-        return editedReply(result, await ctx.services.due.cardTime(ctx.user.id, ctx.now));
+        const timed = result.quest.dueAt || result.changes.includes('due');
+        return editedReply(result, timed ? await ctx.services.due.cardTime(ctx.user.id, ctx.now) : undefined);
       },
     }),
     start: sub({
@@ -153,22 +153,24 @@ export default defineCommand({
       },
     }),
     complete: sub({
-      description: 'Finish a quest and collect its XP',
-      examples: ['/quest complete #12', '/quest complete #12 minutes:1h15m difficulty_rating:4 satisfaction:5'],
+      description: 'Finish one or several quests and collect their XP',
+      examples: ['/quest complete #12', '/quest complete 12 13 14', '/quest complete #12 minutes:1h15m difficulty_rating:4 satisfaction:5', '/quest complete #12 force:yes'],
       options: {
-        quest: questRef(),
-        minutes: opt.duration({ description: 'Time it took, e.g. 45m; by default the time since you started it', min: 1, max: 1440 }),
-        difficulty_rating: opt.integer({ description: 'How hard it felt, 1 to 5', min: 1, max: 5 }),
-        satisfaction: opt.integer({ description: 'How satisfying it was, 1 to 5', min: 1, max: 5 }),
+        quest: questRefs(),
+        minutes: opt.duration({ description: 'Time it took, e.g. 45m; by default the time since you started it', min: 1, max: 1440, named: true }),
+        difficulty_rating: opt.integer({ description: 'How hard it felt, 1 to 5', min: 1, max: 5, named: true }),
+        satisfaction: opt.integer({ description: 'How satisfying it was, 1 to 5', min: 1, max: 5, named: true }),
+        force: opt.boolean({ description: 'yes completes even with unticked steps', named: true }),
       },
       async handler(ctx, args) {
-        const result = await ctx.services.quests.completeQuest(
-          ctx.user.id,
-          args.quest,
-          { minutes: args.minutes, difficultyRating: args.difficulty_rating, satisfaction: args.satisfaction },
-          ctx.now,
-        );
-        return completionReply(result);
+        const input = { minutes: args.minutes, difficultyRating: args.difficulty_rating, satisfaction: args.satisfaction };
+        const outcomes = await ctx.services.bulk.complete(ctx.user.id, args.quest, input, args.force ?? false, ctx.now);
+        const extra = [
+          args.minutes ? ` minutes:${formatDuration(args.minutes)}` : '',
+          args.difficulty_rating ? ` difficulty_rating:${args.difficulty_rating}` : '',
+          args.satisfaction ? ` satisfaction:${args.satisfaction}` : '',
+        ].join('');
+        return completeOutcomesReply(outcomes, extra);
       },
     }),
     undo: sub({
@@ -180,11 +182,11 @@ export default defineCommand({
       },
     }),
     archive: sub({
-      description: 'Put a quest away without deleting it',
-      options: { quest: questRef() },
+      description: 'Put one or several quests away without deleting them',
+      examples: ['/quest archive #12', '/quest archive 12 13 14'],
+      options: { quest: questRefs() },
       async handler(ctx, args) {
-        const quest = await ctx.services.quests.archiveQuest(ctx.user.id, args.quest, ctx.now);
-        return questCard(quest, `📦 Archived. \`/quest unarchive #${quest.number}\` brings it back.`);
+        return archiveOutcomesReply(await ctx.services.bulk.archive(ctx.user.id, args.quest, ctx.now));
       },
     }),
     unarchive: sub({
@@ -196,15 +198,15 @@ export default defineCommand({
       },
     }),
     delete: sub({
-      description: 'Delete a quest for good (asks first)',
-      examples: ['/quest delete #12', '/quest delete #12 confirm:yes'],
+      description: 'Delete one or several quests for good (asks first)',
+      examples: ['/quest delete #12', '/quest delete #12,#13', '/quest delete #12 confirm:yes'],
       options: {
-        quest: questRef(),
-        confirm: opt.boolean({ description: 'yes deletes without asking' }),
+        quest: questRefs(),
+        confirm: opt.boolean({ description: 'yes deletes without asking', named: true }),
       },
       async handler(ctx, args) {
-        if (!args.confirm) return deletePrompt(await ctx.services.quests.viewQuest(ctx.user.id, args.quest));
-        return deletedReply(await ctx.services.quests.deleteQuest(ctx.user.id, args.quest));
+        if (!args.confirm) return bulkDeletePrompt(await ctx.services.bulk.preview(ctx.user.id, args.quest));
+        return deleteOutcomesReply(await ctx.services.bulk.delete(ctx.user.id, args.quest));
       },
     }),
     depend: sub({

@@ -121,7 +121,7 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
     }
     positional.push(token);
   }
-  const free = options.filter(([name]) => !(name in raw));
+  const free = options.filter(([name, o]) => !(name in raw) && !o.named);
   const requiredNames = options.filter(([, o]) => o.required).map(([n]) => n);
   const lastRequired = requiredNames[requiredNames.length - 1];
   let i = 0;
@@ -133,7 +133,8 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
       const nextQuoted = positional.findIndex((t, j) => j > i && t.quoted);
       const available = (nextQuoted === -1 ? positional.length : nextQuoted) - i;
       const optionalAfter = free.slice(free.findIndex(([n]) => n === name) + 1).length;
-      const take = positional[i]!.quoted ? 1 : Math.max(1, available - (option.kind === 'quest' ? optionalAfter : 0));
+      const several = 'multiple' in option && option.multiple;
+      const take = positional[i]!.quoted ? 1 : several ? available : Math.max(1, available - (option.kind === 'quest' ? optionalAfter : 0));
       raw[name] = positional
         .slice(i, i + take)
         .map((t) => t.value)

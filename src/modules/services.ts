@@ -14,6 +14,7 @@ import { SettingsService } from './user/settings.service.js';
 import { StatsService } from './analytics/stats.service.js';
 import { DueService } from './quest/due.service.js';
 import { DueRepository } from './quest/due.repository.js';
+import { QuestBulkService } from './quest/bulk.service.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -41,6 +42,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     settings: new SettingsService(em, leaderboard),
     stats: new StatsService(em),
     due: new DueService(new DueRepository(em)),
+    bulk: new QuestBulkService(quests),
   };
 }
 
