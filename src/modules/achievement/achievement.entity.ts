@@ -22,6 +22,7 @@ export const Achievement = defineEntity({
     seasonalEndDate: p.date().nullable(),
     createdAt: createdAt(),
     metadata: metadata(),
+    unlocks: () => p.oneToMany(UserAchievement).mappedBy('achievement'),
   },
   indexes: [
     { name: 'idx_achievements_category', properties: ['category'] },
@@ -39,15 +40,15 @@ export const UserAchievement = defineEntity({
   properties: {
     id: uuidPk(),
     userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
-    achievementId: p.manyToOne(Achievement).mapToPk().fieldName('achievement_id').deleteRule('cascade'),
+    achievement: () => p.manyToOne(Achievement).fieldName('achievement_id').deleteRule('cascade'),
     /** Null while in progress; set when unlocked. */
     unlockedAt: p.datetime().columnType('timestamptz').nullable().defaultRaw('now()'),
     progressData: metadata(),
   },
-  uniques: [{ name: 'user_achievements_user_achievement_unique', properties: ['userId', 'achievementId'] }],
+  uniques: [{ name: 'user_achievements_user_achievement_unique', properties: ['userId', 'achievement'] }],
   indexes: [
     { name: 'idx_user_achievements_user_id', properties: ['userId'] },
-    { name: 'idx_user_achievements_achievement_id', properties: ['achievementId'] },
+    { name: 'idx_user_achievements_achievement_id', properties: ['achievement'] },
     { name: 'idx_user_achievements_unlocked_at', properties: ['unlockedAt'] },
   ],
 });

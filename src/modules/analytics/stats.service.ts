@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { userDay } from '../streak/streak.rules.js';
+import { StatsRepository } from './stats.repository.js';
 
 export const STATS_DAYS = 30;
 
@@ -17,44 +18,31 @@ export interface StatsView {
 
 /** `/stats`: the last 30 of the user's days, from the ledger and the quests. */
 export class StatsService {
-  constructor(private readonly em: EntityManager) {}
+  private readonly repository: StatsRepository;
+
+  constructor(em: EntityManager) {
+    this.repository = new StatsRepository(em);
+  }
 
   async lastDays(userId: string, now: Date): Promise<StatsView> {
-    const [profile] = await this.em.execute<{ timezone: string; dayStartHour: number }[]>(
-      'select timezone, day_start_hour as "dayStartHour" from user_profiles where user_id = ?',
-      [userId],
-    );
-    const timezone = profile?.timezone ?? 'UTC';
-    const dayStartHour = profile?.dayStartHour ?? 0;
-    const today = DateTime.fromISO(userDay(now, timezone, dayStartHour), { zone: 'utc' });
+    const clock = await this.repository.clock(userId);
+    const today = DateTime.fromISO(userDay(now, clock.timezone, clock.dayStartHour), { zone: 'utc' });
     const first = today.minus({ days: STATS_DAYS - 1 }).toISODate()!;
     // Two days of slack: the user's day can start up to a day before its UTC date.
-    const since = new Date(now.getTime() - (STATS_DAYS + 2) * 86_400_000).toISOString();
-    // The local wall clock minus the day start hour gives the user's day, as `userDay` does.
-    const localDay = (column: string) => `to_char((${column} at time zone ?) - make_interval(hours => ?), 'YYYY-MM-DD')`;
+    const since = new Date(now.getTime() - (STATS_DAYS + 2) * 86_400_000);
     const [xpRows, categoryRows] = await Promise.all([
-      this.em.execute<{ day: string; xp: number }[]>(
-        `select ${localDay('created_at')} as day, sum(amount)::int as xp from experience_events
-         where user_id = ? and created_at >= ?::timestamptz and created_at <= ?::timestamptz group by 1`,
-        [timezone, dayStartHour, userId, since, now.toISOString()],
-      ),
-      this.em.execute<{ name: string | null; count: number }[]>(
-        `select c.name, count(*)::int as count from quests q left join quest_categories c on c.id = q.category_id
-         where q.user_id = ? and q.completed_at >= ?::timestamptz and q.completed_at <= ?::timestamptz
-           and ${localDay('q.completed_at')} >= ?
-         group by c.name order by count desc, c.name nulls last`,
-        [userId, since, now.toISOString(), timezone, dayStartHour, first],
-      ),
+      this.repository.xpByDay(userId, clock, since, now),
+      this.repository.completionsByCategory(userId, clock, since, now, first),
     ]);
-    const byDay = new Map(xpRows.map((r) => [r.day, Number(r.xp)]));
+    const byDay = new Map(xpRows.map((r) => [r.day, r.xp]));
     const days = Array.from({ length: STATS_DAYS }, (_, i) => {
       const day = today.minus({ days: STATS_DAYS - 1 - i }).toISODate()!;
       return { day, xp: byDay.get(day) ?? 0 };
     });
     const best = days.reduce<StatsView['bestDay']>((top, d) => (d.xp > 0 && (!top || d.xp > top.xp) ? d : top), null);
-    const categories = categoryRows.map((r) => ({ name: r.name ?? 'No category', count: Number(r.count) }));
+    const categories = categoryRows.map((r) => ({ name: r.name ?? 'No category', count: r.count }));
     return {
-      timezone,
+      timezone: clock.timezone,
       days,
       categories,
       xp: days.reduce((sum, d) => sum + d.xp, 0),

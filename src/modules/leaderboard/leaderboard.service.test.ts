@@ -86,6 +86,36 @@ describe('/leaderboard', () => {
     expect(await board('ben')).toContain('🥈 **ben** (you): 75 XP');
   });
 
+  it('hides an opted-out member from every cached board and period before the reply says so', async () => {
+    for (const period of ['', 'month', 'all']) await board('cat', period); // every board cached
+    const off = await app.run('/settings leaderboard off', 'ann', guild);
+    expect(off.text).toBe('You are now hidden from every leaderboard.');
+    // No waiting for background writes: the boards must already leave ann out.
+    const id = await spaceId(guild);
+    const annId = (await app.sql<{ id: string }>("select user_id as id from user_identities where platform_user_id = 'ann'"))[0]!.id;
+    for (const period of ['week', 'month', 'all'] as const) {
+      expect(await app.kv.zscore(`lb:${id}:${periodWindow(period, now).label}`, annId)).toBeNull();
+      expect(await board('cat', period)).not.toContain('ann');
+    }
+    await app.run('/settings leaderboard on', 'ann', guild);
+    expect(await board('cat', 'all')).toContain('ann: 270 XP');
+  });
+
+  it('re-checks opt-in on reads, so a stale cached place never shows', async () => {
+    await board('cat', 'all');
+    await app.run('/settings leaderboard off', 'ann', guild);
+    const id = await spaceId(guild);
+    const annId = (await app.sql<{ id: string }>("select user_id as id from user_identities where platform_user_id = 'ann'"))[0]!.id;
+    // A write that raced the opt-out (or a store that was down) leaves ann cached.
+    await app.kv.zadd(`lb:${id}:all`, [{ member: annId, score: 270 }]);
+    expect(await board('cat', 'all')).not.toContain('ann');
+    expect(await app.kv.zscore(`lb:${id}:all`, annId)).toBeNull();
+    const own = await app.run('/leaderboard all', 'ann', guild);
+    expect(own.text).toContain('You are hidden from leaderboards.');
+    expect(own.text).not.toContain('**ann** (you)');
+    await app.run('/settings leaderboard on', 'ann', guild);
+  });
+
   it('shows your own place below the top ten', async () => {
     now = new Date('2026-11-12T12:00:00Z');
     const crowd: SpaceRef = { platform: 'slack', externalId: 'T-crowd' };

@@ -1,53 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DateTime } from 'luxon';
-import { ValidationError, plain } from '../../core/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
+import { leaderboardMessages } from './leaderboard.messages.js';
+import { LeaderboardRepository } from './leaderboard.repository.js';
+import { isRanked, LEADERBOARD_PERIODS, periodWindow, type LeaderboardPeriod, type PeriodWindow } from './leaderboard.rules.js';
 
-export const LEADERBOARD_PERIODS = ['week', 'month', 'all'] as const;
-export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
+export { LEADERBOARD_PERIODS, periodWindow, type LeaderboardPeriod, type PeriodWindow } from './leaderboard.rules.js';
 
 /** A cached board is trusted this long, then rebuilt from the ledger (heals any drift). */
 const BUILT_TTL_MS = 24 * 60 * 60_000;
 /** The set outlives its marker, so a write never recreates an expired set without a TTL. */
 const SET_TTL_MS = BUILT_TTL_MS + 60 * 60_000;
 const REBUILD_LOCK_MS = 30_000;
-
-/** A period of the ledger in UTC (leaderboards span members in every time zone). */
-export interface PeriodWindow {
-  period: LeaderboardPeriod;
-  /** `2026-W48`, `2026-11` or `all`. */
-  label: string;
-  from: Date | null;
-  to: Date | null;
-}
-
-export function periodWindow(period: LeaderboardPeriod, now: Date): PeriodWindow {
-  const utc = DateTime.fromJSDate(now, { zone: 'utc' });
-  if (period === 'all') return { period, label: 'all', from: null, to: null };
-  const unit = period === 'week' ? 'week' : 'month';
-  const start = utc.startOf(unit);
-  const label = period === 'week' ? `${start.weekYear}-W${String(start.weekNumber).padStart(2, '0')}` : start.toFormat('yyyy-LL');
-  return { period, label, from: start.toJSDate(), to: start.plus({ [`${unit}s`]: 1 }).toJSDate() };
-}
-
-/**
- * A user's ledger sums for the current UTC week and month, as a lateral join
- * (`join`, whose `params` come first) exposing `week` and `month` (`columns`).
- */
-export function ledgerSums(userIdColumn: string, now: Date): { join: string; columns: string; params: string[] } {
-  const week = periodWindow('week', now);
-  const month = periodWindow('month', now);
-  const since = week.from! < month.from! ? week.from! : month.from!;
-  return {
-    join: `left join lateral (select sum(amount) filter (where created_at >= ?::timestamptz and created_at < ?::timestamptz) as week,
-        sum(amount) filter (where created_at >= ?::timestamptz and created_at < ?::timestamptz) as month
-      from experience_events where user_id = ${userIdColumn} and created_at >= ?::timestamptz) ledger_sums on true`,
-    columns: 'coalesce(ledger_sums.week, 0)::int as week, coalesce(ledger_sums.month, 0)::int as month',
-    params: [week.from!, week.to!, month.from!, month.to!, since].map((d) => d.toISOString()),
-  };
-}
 
 function keysFor(spaceId: string, window: PeriodWindow) {
   const key = `lb:${spaceId}:${window.label}`;
@@ -110,15 +76,19 @@ export async function leaderboardWritesSettled(kv: KvStore): Promise<void> {
  * members who opted in (`user_profiles.leaderboard_opt_in`) and scored appear.
  */
 export class LeaderboardService {
+  private readonly repository: LeaderboardRepository;
+
   constructor(
-    private readonly em: EntityManager,
+    em: EntityManager,
     private readonly kv: KvStore,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.repository = new LeaderboardRepository(em);
+  }
 
   async show(spaceId: string | null, userId: string, period: LeaderboardPeriod, now: Date, limit = 10): Promise<LeaderboardPage> {
     if (!spaceId) {
-      throw new ValidationError(plain('Leaderboards belong to a server or workspace: run `/leaderboard` there rather than in a direct message.'));
+      throw new ValidationError(leaderboardMessages.needs_space());
     }
     const window = periodWindow(period, now);
     const cached = await this.fromCache(spaceId, userId, window, limit).catch((error: unknown) => {
@@ -143,21 +113,10 @@ export class LeaderboardService {
 
   /** Reads what the cache needs after a change of a user's XP; call it inside that transaction. */
   async scoresFor(em: EntityManager, userId: string, now: Date): Promise<UserScores> {
-    const sums = ledgerSums('u.id', now);
-    const [row] = await em.execute<{ optedIn: boolean; all: number; week: number; month: number; spaces: string[] }[]>(
-      `select p.leaderboard_opt_in as "optedIn", u.experience_points as "all",
-         (select coalesce(json_agg(m.space_id), '[]') from space_members m where m.user_id = u.id) as spaces, ${sums.columns}
-       from users u join user_profiles p on p.user_id = u.id ${sums.join}
-       where u.id = ?`,
-      [...sums.params, userId],
-    );
-    return {
-      userId,
-      optedIn: row?.optedIn ?? false,
-      spaces: row?.spaces ?? [],
-      scores: { all: Number(row?.all ?? 0), week: Number(row?.week ?? 0), month: Number(row?.month ?? 0) },
-      now,
-    };
+    const repository = new LeaderboardRepository(em);
+    const standing = await repository.standing(userId, now);
+    const spaces = await repository.spacesOf(userId);
+    return { userId, optedIn: standing.optedIn, spaces, scores: { all: standing.all, week: standing.week, month: standing.month }, now };
   }
 
   /**
@@ -186,7 +145,7 @@ export class LeaderboardService {
         const { key, built } = keysFor(spaceId, periodWindow(period, scores.now));
         if (!(await this.kv.exists(built))) continue;
         const score = scores.scores[period];
-        if (scores.optedIn && score > 0) await this.kv.zadd(key, [{ member: scores.userId, score }]);
+        if (isRanked(scores.optedIn, score)) await this.kv.zadd(key, [{ member: scores.userId, score }]);
         else await this.kv.zrem(key, scores.userId);
       }
     }
@@ -210,7 +169,13 @@ export class LeaderboardService {
       this.kv.zscore(key, userId),
       this.kv.zcard(key),
     ]);
-    const { names, optedIn } = await this.people(userId, top.map((t) => t.member));
+    const { names, optedIn, hidden } = await this.people(userId, top.map((t) => t.member));
+    // A member who opted out while the cache missed the change (store down, a write racing the opt-out): drop them and answer from the ledger.
+    const stale = top.map((t) => t.member).concat(rank !== null ? [userId] : []).filter((member) => hidden.has(member));
+    if (stale.length) {
+      for (const member of new Set(stale)) await this.kv.zrem(key, member);
+      return null;
+    }
     const entries = top.map((t, i) => ({ userId: t.member, name: names.get(t.member) ?? 'someone', score: t.score, rank: i + 1 }));
     const me = rank !== null && score !== null ? { userId, name: names.get(userId) ?? 'you', score, rank: rank + 1 } : null;
     return { window, entries, me, ranked, optedIn, source: 'cache' };
@@ -232,35 +197,17 @@ export class LeaderboardService {
   }
 
   /** Opted-in members of a space with a positive score for the window, best first (ties as the sorted set orders them). */
-  private async scores(spaceId: string, window: PeriodWindow): Promise<Array<{ userId: string; score: number }>> {
-    const rows =
-      window.from === null
-        ? await this.em.execute<{ userId: string; score: number }[]>(
-            `select u.id as "userId", u.experience_points as score
-             from space_members m join users u on u.id = m.user_id join user_profiles p on p.user_id = m.user_id and p.leaderboard_opt_in
-             where m.space_id = ? and u.experience_points > 0
-             order by score desc, u.id desc`,
-            [spaceId],
-          )
-        : await this.em.execute<{ userId: string; score: number }[]>(
-            `select e.user_id as "userId", sum(e.amount)::int as score
-             from space_members m join user_profiles p on p.user_id = m.user_id and p.leaderboard_opt_in
-             join experience_events e on e.user_id = m.user_id and e.created_at >= ? and e.created_at < ?
-             where m.space_id = ?
-             group by e.user_id having sum(e.amount) > 0
-             order by score desc, e.user_id desc`,
-            [window.from.toISOString(), window.to!.toISOString(), spaceId],
-          );
-    return rows.map((r) => ({ userId: r.userId, score: Number(r.score) }));
+  private scores(spaceId: string, window: PeriodWindow): Promise<Array<{ userId: string; score: number }>> {
+    return this.repository.boardScores(spaceId, window);
   }
 
-  /** Display names of the listed users and the asking user, and whether the asking user opted in: one query. */
-  private async people(userId: string, listed: string[]): Promise<{ names: Map<string, string>; optedIn: boolean }> {
-    const rows = await this.em.execute<{ id: string; name: string; optedIn: boolean }[]>(
-      `select u.id, coalesce(u.display_name, u.username) as name, p.leaderboard_opt_in as "optedIn"
-       from users u join user_profiles p on p.user_id = u.id where u.id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-      [JSON.stringify([...new Set([...listed, userId])])],
-    );
-    return { names: new Map(rows.map((r) => [r.id, r.name])), optedIn: rows.find((r) => r.id === userId)?.optedIn ?? true };
+  /** Display names of the listed users and the asking user, whether the asking user opted in, and who of them did not. */
+  private async people(userId: string, listed: string[]): Promise<{ names: Map<string, string>; optedIn: boolean; hidden: Set<string> }> {
+    const rows = await this.repository.people([...new Set([...listed, userId])]);
+    return {
+      names: new Map(rows.map((r) => [r.id, r.name])),
+      optedIn: rows.find((r) => r.id === userId)?.optedIn ?? true,
+      hidden: new Set(rows.filter((r) => !r.optedIn).map((r) => r.id)),
+    };
   }
 }

@@ -10,7 +10,7 @@ import {
 } from '../achievement/achievement.service.js';
 import { minuteOfDay } from '../achievement/achievement.rules.js';
 import type { Difficulty, QuestStatus, StreakType } from '../columns.js';
-import { ledgerSums, type LeaderboardService, type UserScores } from '../leaderboard/leaderboard.service.js';
+import type { LeaderboardService, UserScores } from '../leaderboard/leaderboard.service.js';
 import type { CompletedQuest, CompletionHook, CompletionRewards } from '../quest/completion.js';
 import { QuestService } from '../quest/quest.service.js';
 import { statusLabel } from '../quest/quest.rules.js';
@@ -28,7 +28,7 @@ import { userDay } from '../streak/streak.rules.js';
 import { afterCommit } from './after-commit.js';
 import { completionXp, levelForXp, streakBonusPercent } from './progression.rules.js';
 import { achievementNotice, completionLines, levelUpNotice } from './progression.presenter.js';
-import { alongside, type SqlStatement } from './sql.js';
+import { alongside, ledgerSums, type SqlStatement } from './sql.js';
 import { completionCountStatement, countedCompletion, countersBeforeStatements, loadCounters, type UserCounters } from './user-stats.js';
 
 /** Completions can be undone for this long. */

@@ -18,7 +18,7 @@ export class DueRepository {
   constructor(private readonly em: EntityManager) {}
 
   async userClock(userId: string): Promise<UserClock> {
-    const profile = await this.em.findOne(UserProfile, { userId }, { fields: ['timezone', 'dayStartHour'] });
+    const profile = await this.em.findOne(UserProfile, { user: userId }, { fields: ['timezone', 'dayStartHour'] });
     return { timezone: profile?.timezone ?? 'UTC', dayStartHour: profile?.dayStartHour ?? 0 };
   }
 

@@ -6,7 +6,9 @@ import { questXp } from '../progression/progression.rules.js';
 import { logBehavior } from '../analytics/behavior-log.service.js';
 import type { CompletedQuest, CompletionHook, CompletionRewards } from './completion.js';
 import type { DueWindow } from './due.rules.js';
-import { canMove, movableFrom, parseQuestNumber, refusalReason, statusLabel, unarchivedStatus } from './quest.rules.js';
+import type { Message } from '../../core/messages.js';
+import { questMessages } from './quest.messages.js';
+import { type QuestKey, canMove, movableFrom, parseQuestNumber, refusalReason, statusLabel, unarchivedStatus } from './quest.rules.js';
 
 export interface QuestRow {
   id: string;
@@ -303,6 +305,13 @@ export class QuestService {
     const number = parseQuestNumber(ref);
     if (number !== null) return { clause: 'q.number = ?', value: number, missing: `Quest #${number} not found.` };
     return { clause: 'q.id = ?', value: (await this.resolveQuest(userId, ref)).id, missing: 'Quest not found.' };
+  }
+
+  /** How to find `ref`: a number names the quest directly (no query); a title fragment is resolved to its id first. */
+  async questKey(userId: string, ref: string): Promise<{ key: QuestKey; missing: Message }> {
+    const number = parseQuestNumber(ref);
+    if (number !== null) return { key: { number }, missing: questMessages.not_found({ number }) };
+    return { key: { id: (await this.resolveQuest(userId, ref)).id }, missing: questMessages.gone() };
   }
 
   async getDetail(userId: string, questId: string): Promise<QuestDetail> {

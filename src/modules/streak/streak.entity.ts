@@ -7,7 +7,7 @@ export const Streak = defineEntity({
   tableName: 'streaks',
   properties: {
     id: uuidPk(),
-    userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
+    user: () => p.manyToOne(User).fieldName('user_id').deleteRule('cascade'),
     streakType: p.enum([...STREAK_TYPES]),
     currentCount: p.integer().default(0),
     longestCount: p.integer().default(0),
@@ -19,7 +19,7 @@ export const Streak = defineEntity({
     metadata: metadata(),
   },
   indexes: [
-    { name: 'idx_streaks_user_id', properties: ['userId'] },
+    { name: 'idx_streaks_user_id', properties: ['user'] },
     { name: 'idx_streaks_type', properties: ['streakType'] },
     { name: 'idx_streaks_is_active', properties: ['isActive'] },
     { name: 'idx_streaks_last_activity_date', properties: ['lastActivityDate'] },

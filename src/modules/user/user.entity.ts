@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { createdAt, PLATFORMS, timestamp, updatedAt, uuidPk } from '../columns.js';
+import { Streak } from '../streak/streak.entity.js';
 
 export const User = defineEntity({
   name: 'User',
@@ -17,6 +18,9 @@ export const User = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastLoginAt: timestamp().nullable(),
+    profile: () => p.oneToOne(UserProfile).mappedBy('user').nullable(),
+    identities: () => p.oneToMany(UserIdentity).mappedBy('user'),
+    streaks: () => p.oneToMany(Streak).mappedBy('user'),
   },
   indexes: [
     { name: 'idx_users_email', properties: ['email'] },
@@ -32,7 +36,7 @@ export const UserProfile = defineEntity({
   tableName: 'user_profiles',
   properties: {
     id: uuidPk(),
-    userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade').unique('user_profiles_user_id_unique'),
+    user: () => p.oneToOne(User).inversedBy('profile').fieldName('user_id').deleteRule('cascade').unique('user_profiles_user_id_unique'),
     timezone: p.string().length(64).default('UTC'),
     dayStartHour: p.smallint().default(0),
     reminderTime: p.string().length(5).nullable(),
@@ -46,7 +50,7 @@ export const UserProfile = defineEntity({
     updatedAt: updatedAt(),
   },
   indexes: [
-    { name: 'idx_user_profiles_user_id', properties: ['userId'] },
+    { name: 'idx_user_profiles_user_id', properties: ['user'] },
     { name: 'idx_user_profiles_next_reminder_at', properties: ['nextReminderAt'] },
   ],
   checks: [
@@ -61,7 +65,7 @@ export const UserIdentity = defineEntity({
   tableName: 'user_identities',
   properties: {
     id: uuidPk(),
-    userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
+    user: () => p.manyToOne(User).fieldName('user_id').deleteRule('cascade'),
     platform: p.enum([...PLATFORMS]),
     scope: p.string().length(64).default(''),
     platformUserId: p.string().length(64),
@@ -72,6 +76,6 @@ export const UserIdentity = defineEntity({
     updatedAt: updatedAt(),
   },
   uniques: [{ name: 'user_identities_platform_scope_user_unique', properties: ['platform', 'scope', 'platformUserId'] }],
-  indexes: [{ name: 'idx_user_identities_user_id', properties: ['userId'] }],
+  indexes: [{ name: 'idx_user_identities_user_id', properties: ['user'] }],
 });
 export type IUserIdentity = InferEntity<typeof UserIdentity>;
