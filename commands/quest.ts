@@ -13,6 +13,7 @@ import { formatDuration } from '../src/core/options.js';
 import { archiveOutcomesReply, bulkDeletePrompt, completeOutcomesReply, deleteOutcomesReply } from '../src/modules/quest/bulk.presenter.js';
 import { undoReply } from '../src/modules/progression/progression.presenter.js';
 import { DUE_FILTERS } from '../src/modules/quest/due.rules.js';
+import { searchReply } from '../src/modules/search/search.presenter.js';
 
 /** `due:` in plain words, read in the user's time zone and day. */
 const dueOption = () => opt.text({ description: 'When it is due, in plain words: tomorrow 5pm, fri, in 3 days, end of month; none clears it', max: 100 });
@@ -72,6 +73,7 @@ export default defineCommand({
         tag: opt.text({ description: 'Only quests with this tag', max: 50, suggest: 'tag' }),
         priority: priority(),
         due: opt.choice({ description: 'Only quests due today, this week, overdue ones, or those without a due date', choices: DUE_FILTERS }),
+        search: opt.text({ description: 'Only quests with these words in title, description or steps', max: 200 }),
         page: opt.integer({ description: 'Page number', min: 1, max: 10_000, default: 1 }),
       },
       async handler(ctx, args) {
@@ -85,6 +87,7 @@ export default defineCommand({
           priority: upper<Priority>(args.priority),
           page: args.page,
           due,
+          search: args.search,
           now: ctx.now,
         });
         const filters = {
@@ -94,9 +97,18 @@ export default defineCommand({
           tag: args.tag,
           priority: args.priority,
           due: args.due,
+          search: args.search,
         };
         const heading = args.status === 'open' ? 'Your open quests' : `Your quests (${args.status!.replace('_', ' ')})`;
         return questListReply(page, filters, heading, ctx.now);
+      },
+    }),
+    search: sub({
+      description: 'Find quests of every status by words in their title, description or steps',
+      examples: ['/quest search invoice', '/quest search annual report -draft'],
+      options: { words: opt.text({ description: 'Words to look for; "quoted phrase", -exclude, or', max: 200, required: true }) },
+      async handler(ctx, args) {
+        return searchReply(args.words, await ctx.services.search.search(ctx.user.id, args.words));
       },
     }),
     view: sub({

@@ -23,6 +23,8 @@ import { questButtons, questLine } from './quest/quest.presenter.js';
 import { DueService } from './quest/due.service.js';
 import { DueRepository } from './quest/due.repository.js';
 import { QuestBulkService } from './quest/bulk.service.js';
+import { SearchService } from './search/search.service.js';
+import { SearchRepository } from './search/search.repository.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -51,6 +53,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     stats: new StatsService(em),
     due: new DueService(new DueRepository(em)),
     bulk: new QuestBulkService(quests),
+    search: new SearchService(new SearchRepository(em)),
   };
 }
 

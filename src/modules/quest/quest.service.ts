@@ -115,6 +115,8 @@ export interface ListQuestsInput {
   page?: number;
   /** Only quests due in this window (or without a due date). */
   due?: DueWindow;
+  /** Only quests whose search document matches these words (web search syntax). */
+  search?: string;
   /** Overdue quests (due before this) sort first. */
   now?: Date;
 }
@@ -245,6 +247,10 @@ export class QuestService {
         where.push('q.due_at >= ?');
         params.push(input.due.from.toISOString());
       }
+    }
+    if (input.search) {
+      where.push(`exists (select 1 from quest_search_documents d where d.quest_id = q.id and d.user_id = q.user_id and d.document @@ websearch_to_tsquery('english', ?))`);
+      params.push(input.search);
     }
     const overdueFirst = '(q.due_at is not null and q.due_at < ?::timestamptz)';
     const page = Math.max(1, input.page ?? 1);
