@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../src/core/spec.js';
 import questlog from './questlog.js';
+import help from './help.js';
 import quest from './quest.js';
 import step from './step.js';
 import tag from './tag.js';
@@ -13,4 +14,4 @@ import stats from './stats.js';
 import settings from './settings.js';
 
 /** Every top-level command, in help order. */
-export const commands: CommandSpec[] = [questlog, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings];
+export const commands: CommandSpec[] = [questlog, help, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings];

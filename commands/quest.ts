@@ -103,20 +103,20 @@ export default defineCommand({
         return questListReply(page, filters, heading, ctx.now);
       },
     }),
-    search: sub({
-      description: 'Find quests of every status by words in their title, description or steps',
-      examples: ['/quest search invoice', '/quest search annual report -draft'],
-      options: { words: opt.text({ description: 'Words to look for; "quoted phrase", -exclude, or', max: 200, required: true }) },
-      async handler(ctx, args) {
-        return searchReply(args.words, await ctx.services.search.search(ctx.user.id, args.words));
-      },
-    }),
     view: sub({
       description: 'Show one quest with its steps',
       options: { quest: questRef() },
       async handler(ctx, args) {
         const quest = await ctx.services.quests.viewQuest(ctx.user.id, args.quest);
         return questCard(quest, undefined, quest.dueAt ? await ctx.services.due.cardTime(ctx.user.id, ctx.now) : undefined);
+      },
+    }),
+    search: sub({
+      description: 'Find quests of every status by words in their title, description or steps',
+      examples: ['/quest search invoice', '/quest search annual report -draft'],
+      options: { words: opt.text({ description: 'Words to look for; "quoted phrase", -exclude, or', max: 200, required: true }) },
+      async handler(ctx, args) {
+        return searchReply(args.words, await ctx.services.search.search(ctx.user.id, args.words));
       },
     }),
     edit: sub({

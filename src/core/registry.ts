@@ -33,7 +33,8 @@ export class CommandRegistry {
     }
     if (command.root) return { command, sub: command.root, usage: usageLine(command) };
     const subs = command.subcommands!;
-    const name = subName?.toLowerCase();
+    // A command with a `help` subcommand shows it when called alone (`/questlog`).
+    const name = subName?.toLowerCase() ?? (subs.help ? 'help' : undefined);
     if (!name || !subs[name]) {
       const guess = name ? closest(name, Object.keys(subs)) : undefined;
       const message = name

@@ -76,7 +76,8 @@ export function questCard(quest: QuestDetail, heading?: string, time?: CardTime)
     tone: difficultyTone(quest.difficulty),
     fields,
     progress: quest.steps.length ? { label: `${done}/${quest.steps.length} steps`, value: done, max: quest.steps.length } : undefined,
-    checklist: quest.steps.length ? quest.steps.map((s) => ({ done: s.completed, text: md(s.title) })) : undefined,
+    // Numbered as the step commands count them (`/step done #12 2`).
+    checklist: quest.steps.length ? quest.steps.map((s, i) => ({ done: s.completed, text: `${i + 1}. ${md(s.title)}` })) : undefined,
     buttons: questButtons(quest),
   };
 }
