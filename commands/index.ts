@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../src/core/spec.js';
 import questlog from './questlog.js';
+import help from './help.js';
 import quest from './quest.js';
 import step from './step.js';
 import tag from './tag.js';
@@ -15,4 +16,4 @@ import notifications from './notifications.js';
 import suggest from './suggest.js';
 
 /** Every top-level command, in help order. */
-export const commands: CommandSpec[] = [questlog, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings, notifications, suggest];
+export const commands: CommandSpec[] = [questlog, help, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings, notifications, suggest];

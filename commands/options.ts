@@ -4,6 +4,8 @@ import { opt, OptionValueError } from '../src/core/options.js';
 /** Options shared by several commands, so limits and wording agree everywhere. */
 export const questTitle = () => opt.text({ description: 'Quest title', required: true, max: 255 });
 export const questRef = (description = 'Quest number (#12) or title') => opt.quest({ description, required: true });
+/** One or several quests: `12 13 14`, `#12,#13`, or one title. */
+export const questRefs = (description = 'Quest numbers (12 13 or #12,#13) or one title') => opt.quests({ description, required: true });
 export const difficulty = () => opt.choice({ description: 'How hard it is', choices: ['easy', 'medium', 'hard', 'epic'] });
 export const priority = () => opt.choice({ description: 'How urgent it is', choices: ['low', 'medium', 'high', 'urgent'] });
 export const estimate = () => opt.duration({ description: 'Estimated time, e.g. 45m or 1h30m', min: 1, max: 1440 });

@@ -175,7 +175,12 @@ describe('/quest complete', () => {
     );
     await app.run(`/quest start #${n}`, 'cleo');
     minutesLater(95);
-    const reply = await app.run(`/quest complete #${n} difficulty_rating:4 satisfaction:5`, 'cleo');
+    const ask = await app.run(`/quest complete #${n} difficulty_rating:4 satisfaction:5`, 'cleo');
+    expect(ask).toMatchObject({ title: `Complete #${n} Fix the bike?`, ephemeral: true });
+    expect(ask.text).toContain('1 of 3 steps still unticked');
+    expect(ask.buttons?.[0]).toEqual({ label: 'Complete anyway', action: `quest complete #${n} difficulty_rating:4 satisfaction:5 force:yes`, style: 'success' });
+    expect(await quest('cleo', n)).toMatchObject({ status: 'IN_PROGRESS' });
+    const reply = await app.run(`/${ask.buttons![0]!.action}`, 'cleo');
     expect(reply.title).toBe(`🎉 Quest complete: #${n} Fix the bike`);
     expect(reply.tone).toBe('success');
     expect(reply.fields).toEqual([

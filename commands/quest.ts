@@ -1,10 +1,26 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import type { Difficulty, Priority, QuestStatus } from '../src/modules/columns.js';
-import { completionReply, deletedReply, deletePrompt, dependencyReply, editedReply, questCard, questListReply } from '../src/modules/quest/quest.presenter.js';
-import { difficulty, estimate, priority, questRef, questTitle, splitTags, tagList } from './options.js';
+import {
+  completionReply,
+  deletedReply,
+  deletePrompt,
+  dependencyReply,
+  dueEcho,
+  editedReply,
+  questCard,
+  questListReply,
+} from '../src/modules/quest/quest.presenter.js';
+import { difficulty, estimate, priority, questRef, questRefs, questTitle, splitTags, tagList } from './options.js';
+import { formatDuration } from '../src/core/options.js';
+import { archiveOutcomesReply, bulkDeletePrompt, completeOutcomesReply, deleteOutcomesReply } from '../src/modules/quest/bulk.presenter.js';
 import { undoReply } from '../src/modules/progression/progression.presenter.js';
 import { suggestionReply } from '../src/modules/suggestion/suggestion.presenter.js';
+import { DUE_FILTERS } from '../src/modules/quest/due.rules.js';
+import { searchReply } from '../src/modules/search/search.presenter.js';
+
+/** `due:` in plain words, read in the user's time zone and day. */
+const dueOption = () => opt.text({ description: 'When it is due, in plain words: tomorrow 5pm, fri, in 3 days, end of month; none clears it', max: 100 });
 
 const upper = <T extends string>(value: string | undefined) => value?.toUpperCase() as T | undefined;
 /** `none` clears an optional value in `edit`. */
@@ -18,6 +34,7 @@ export default defineCommand({
       description: 'Create a quest (or describe it in one sentence with text:)',
       examples: [
         '/quest create "Write the report" difficulty:hard estimate:1h30m tags:work',
+        '/quest create "Send the invoice" due:"tomorrow 5pm"',
         '/quest create text:"call the dentist tomorrow morning, high priority, 15m"',
       ],
       // A sentence goes to the AI suggester first: acknowledge before that.
@@ -32,11 +49,13 @@ export default defineCommand({
         project: opt.text({ description: 'Project name', max: 100, suggest: 'project' }),
         tags: tagList(),
         status: opt.choice({ description: 'Start as active or as a draft', choices: ['active', 'draft'], default: 'active' }),
+        due: dueOption(),
         text: opt.text({ description: 'Or one sentence: "call the dentist tomorrow 9am, high priority, 15m" (confirmed first)', max: 500 }),
       },
       async handler(ctx, args) {
         // Dispatch lets `title` be left out only when `text` is given.
         if (!args.title) return suggestionReply(await ctx.services.suggestions.parseQuest(ctx.user.id, args.text!, ctx.now));
+        const dueAt = await ctx.services.due.read(ctx.user.id, args.due, ctx.now);
         const quest = await ctx.services.quests.createQuest(ctx.user.id, {
           title: args.title,
           description: args.description,
@@ -47,8 +66,11 @@ export default defineCommand({
           project: args.project,
           tags: splitTags(args.tags),
           status: upper<'ACTIVE' | 'DRAFT'>(args.status),
+          dueAt: dueAt ?? undefined,
         });
-        return questCard(quest, `✨ Quest created: worth **${quest.experiencePoints} XP**.`);
+        const time = quest.dueAt ? await ctx.services.due.cardTime(ctx.user.id, ctx.now) : undefined;
+        const due = quest.dueAt ? `\n${dueEcho(quest.dueAt, time!)}` : '';
+        return questCard(quest, `✨ Quest created: worth **${quest.experiencePoints} XP**.${due}`, time);
       },
     }),
     list: sub({
@@ -63,10 +85,13 @@ export default defineCommand({
         project: opt.text({ description: 'Only this project', max: 100, suggest: 'project' }),
         tag: opt.text({ description: 'Only quests with this tag', max: 50, suggest: 'tag' }),
         priority: priority(),
+        due: opt.choice({ description: 'Only quests due today, this week, overdue ones, or those without a due date', choices: DUE_FILTERS }),
+        search: opt.text({ description: 'Only quests with these words in title, description or steps', max: 200 }),
         page: opt.integer({ description: 'Page number', min: 1, max: 10_000, default: 1 }),
       },
       async handler(ctx, args) {
         const status = args.status === 'open' || args.status === 'all' ? args.status : upper<QuestStatus>(args.status);
+        const due = args.due ? await ctx.services.due.window(ctx.user.id, args.due, ctx.now) : undefined;
         const page = await ctx.services.quests.listQuests(ctx.user.id, {
           status,
           category: args.category,
@@ -74,6 +99,9 @@ export default defineCommand({
           tag: args.tag,
           priority: upper<Priority>(args.priority),
           page: args.page,
+          due,
+          search: args.search,
+          now: ctx.now,
         });
         const filters = {
           status: args.status === 'open' ? undefined : args.status,
@@ -81,21 +109,32 @@ export default defineCommand({
           project: args.project,
           tag: args.tag,
           priority: args.priority,
+          due: args.due,
+          search: args.search,
         };
         const heading = args.status === 'open' ? 'Your open quests' : `Your quests (${args.status!.replace('_', ' ')})`;
-        return questListReply(page, filters, heading);
+        return questListReply(page, filters, heading, ctx.now);
       },
     }),
     view: sub({
       description: 'Show one quest with its steps',
       options: { quest: questRef() },
       async handler(ctx, args) {
-        return questCard(await ctx.services.quests.viewQuest(ctx.user.id, args.quest));
+        const quest = await ctx.services.quests.viewQuest(ctx.user.id, args.quest);
+        return questCard(quest, undefined, quest.dueAt ? await ctx.services.due.cardTime(ctx.user.id, ctx.now) : undefined);
+      },
+    }),
+    search: sub({
+      description: 'Find quests of every status by words in their title, description or steps',
+      examples: ['/quest search invoice', '/quest search annual report -draft'],
+      options: { words: opt.text({ description: 'Words to look for; "quoted phrase", -exclude, or', max: 200, required: true }) },
+      async handler(ctx, args) {
+        return searchReply(args.words, await ctx.services.search.search(ctx.user.id, args.words));
       },
     }),
     edit: sub({
       description: 'Change a quest: any of its fields, or its status',
-      examples: ['/quest edit #12 title:"Write the final report" estimate:2h', '/quest edit #12 category:none priority:high'],
+      examples: ['/quest edit #12 title:"Write the final report" estimate:2h', '/quest edit #12 category:none priority:high', '/quest edit #12 due:fri'],
       options: {
         quest: questRef(),
         title: { ...questTitle(), required: false as const, description: 'New title' },
@@ -106,8 +145,10 @@ export default defineCommand({
         category: opt.text({ description: 'Category name; none clears it', max: 100, suggest: 'category' }),
         project: opt.text({ description: 'Project name; none clears it', max: 100, suggest: 'project' }),
         status: opt.choice({ description: 'Move it; finish with /quest complete', choices: ['active', 'in_progress', 'archived'] }),
+        due: dueOption(),
       },
       async handler(ctx, args) {
+        const dueAt = await ctx.services.due.read(ctx.user.id, args.due, ctx.now);
         const result = await ctx.services.quests.editQuest(
           ctx.user.id,
           args.quest,
@@ -120,10 +161,12 @@ export default defineCommand({
             category: clearable(args.category),
             project: clearable(args.project),
             status: upper<'ACTIVE' | 'IN_PROGRESS' | 'ARCHIVED'>(args.status),
+            dueAt,
           },
           ctx.now,
         );
-        return editedReply(result);
+        const timed = result.quest.dueAt || result.changes.includes('due');
+        return editedReply(result, timed ? await ctx.services.due.cardTime(ctx.user.id, ctx.now) : undefined);
       },
     }),
     start: sub({
@@ -135,22 +178,24 @@ export default defineCommand({
       },
     }),
     complete: sub({
-      description: 'Finish a quest and collect its XP',
-      examples: ['/quest complete #12', '/quest complete #12 minutes:1h15m difficulty_rating:4 satisfaction:5'],
+      description: 'Finish one or several quests and collect their XP',
+      examples: ['/quest complete #12', '/quest complete 12 13 14', '/quest complete #12 minutes:1h15m difficulty_rating:4 satisfaction:5', '/quest complete #12 force:yes'],
       options: {
-        quest: questRef(),
-        minutes: opt.duration({ description: 'Time it took, e.g. 45m; by default the time since you started it', min: 1, max: 1440 }),
-        difficulty_rating: opt.integer({ description: 'How hard it felt, 1 to 5', min: 1, max: 5 }),
-        satisfaction: opt.integer({ description: 'How satisfying it was, 1 to 5', min: 1, max: 5 }),
+        quest: questRefs(),
+        minutes: opt.duration({ description: 'Time it took, e.g. 45m; by default the time since you started it', min: 1, max: 1440, named: true }),
+        difficulty_rating: opt.integer({ description: 'How hard it felt, 1 to 5', min: 1, max: 5, named: true }),
+        satisfaction: opt.integer({ description: 'How satisfying it was, 1 to 5', min: 1, max: 5, named: true }),
+        force: opt.boolean({ description: 'yes completes even with unticked steps', named: true }),
       },
       async handler(ctx, args) {
-        const result = await ctx.services.quests.completeQuest(
-          ctx.user.id,
-          args.quest,
-          { minutes: args.minutes, difficultyRating: args.difficulty_rating, satisfaction: args.satisfaction },
-          ctx.now,
-        );
-        return completionReply(result);
+        const input = { minutes: args.minutes, difficultyRating: args.difficulty_rating, satisfaction: args.satisfaction };
+        const outcomes = await ctx.services.bulk.complete(ctx.user.id, args.quest, input, args.force ?? false, ctx.now);
+        const extra = [
+          args.minutes ? ` minutes:${formatDuration(args.minutes)}` : '',
+          args.difficulty_rating ? ` difficulty_rating:${args.difficulty_rating}` : '',
+          args.satisfaction ? ` satisfaction:${args.satisfaction}` : '',
+        ].join('');
+        return completeOutcomesReply(outcomes, extra);
       },
     }),
     undo: sub({
@@ -162,11 +207,11 @@ export default defineCommand({
       },
     }),
     archive: sub({
-      description: 'Put a quest away without deleting it',
-      options: { quest: questRef() },
+      description: 'Put one or several quests away without deleting them',
+      examples: ['/quest archive #12', '/quest archive 12 13 14'],
+      options: { quest: questRefs() },
       async handler(ctx, args) {
-        const quest = await ctx.services.quests.archiveQuest(ctx.user.id, args.quest, ctx.now);
-        return questCard(quest, `📦 Archived. \`/quest unarchive #${quest.number}\` brings it back.`);
+        return archiveOutcomesReply(await ctx.services.bulk.archive(ctx.user.id, args.quest, ctx.now));
       },
     }),
     unarchive: sub({
@@ -178,15 +223,15 @@ export default defineCommand({
       },
     }),
     delete: sub({
-      description: 'Delete a quest for good (asks first)',
-      examples: ['/quest delete #12', '/quest delete #12 confirm:yes'],
+      description: 'Delete one or several quests for good (asks first)',
+      examples: ['/quest delete #12', '/quest delete #12,#13', '/quest delete #12 confirm:yes'],
       options: {
-        quest: questRef(),
-        confirm: opt.boolean({ description: 'yes deletes without asking' }),
+        quest: questRefs(),
+        confirm: opt.boolean({ description: 'yes deletes without asking', named: true }),
       },
       async handler(ctx, args) {
-        if (!args.confirm) return deletePrompt(await ctx.services.quests.viewQuest(ctx.user.id, args.quest));
-        return deletedReply(await ctx.services.quests.deleteQuest(ctx.user.id, args.quest));
+        if (!args.confirm) return bulkDeletePrompt(await ctx.services.bulk.preview(ctx.user.id, args.quest));
+        return deleteOutcomesReply(await ctx.services.bulk.delete(ctx.user.id, args.quest));
       },
     }),
     depend: sub({

@@ -2,6 +2,7 @@ import { Migration20261124000001_initial_schema } from './Migration2026112400000
 import { Migration20261124000041_gamification_counters } from './Migration20261124000041_gamification_counters.js';
 import { Migration20261124000042_achievement_catalog } from './Migration20261124000042_achievement_catalog.js';
 import { Migration20261202000301_notification_outbox } from './Migration20261202000301_notification_outbox.js';
+import { Migration20261202000401_due_dates_and_search } from './Migration20261202000401_due_dates_and_search.js';
 import { Migration20261202000701_privacy_audit } from './Migration20261202000701_privacy_audit.js';
 
 /**
@@ -13,5 +14,6 @@ export const migrationsList = [
   { name: 'Migration20261124000041_gamification_counters', class: Migration20261124000041_gamification_counters },
   { name: 'Migration20261124000042_achievement_catalog', class: Migration20261124000042_achievement_catalog },
   { name: 'Migration20261202000301_notification_outbox', class: Migration20261202000301_notification_outbox },
+  { name: 'Migration20261202000401_due_dates_and_search', class: Migration20261202000401_due_dates_and_search },
   { name: 'Migration20261202000701_privacy_audit', class: Migration20261202000701_privacy_audit },
 ];

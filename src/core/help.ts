@@ -10,7 +10,7 @@ export function helpIndex(registry: CommandRegistry): Reply {
     value: command.subcommands
       ? `${command.description}\n${Object.entries(command.subcommands)
           .map(([name, sub]) => `\`${name}\` ${sub.description}`)
-          .join(' · ')}`
+          .join('\n')}`
       : command.description,
   }));
   return {

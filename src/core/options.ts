@@ -19,6 +19,8 @@ interface BaseOption<T> {
   suggest?: NameSource;
   /** A required option that may be left out when this other option is given (Discord then marks it optional). */
   requiredUnless?: string;
+  /** Only ever given as `name:value` in the text grammar, never filled from a bare word (so `2 3` never reads as minutes). */
+  named?: boolean;
   /** Converts and validates; throws a message naming the allowed values or range. */
   parse(raw: unknown): T;
   /** Phantom marker for type inference. */
@@ -51,8 +53,13 @@ export interface DurationOption extends BaseOption<number> {
 export interface QuestOption extends BaseOption<string> {
   kind: 'quest';
 }
+/** One or several quests: `2 3 4`, `#2,#3`, or one title. */
+export interface QuestListOption extends BaseOption<string[]> {
+  kind: 'quest';
+  multiple: true;
+}
 
-export type AnyOption = TextOption | IntegerOption | ChoiceOption | BooleanOption | DurationOption | QuestOption;
+export type AnyOption = TextOption | IntegerOption | ChoiceOption | BooleanOption | DurationOption | QuestOption | QuestListOption;
 export type OptionMap = Record<string, AnyOption & { __type?: unknown }>;
 
 type Value<O> = O extends BaseOption<infer T> ? T : never;
@@ -111,7 +118,7 @@ const INT_MAX = 2_147_483_647;
 /** Durations beyond this are not printed as hours and minutes (they are out of every range anyway). */
 const PRINTABLE_MINUTES = 1_000_000_000;
 
-type Common<T> = { description: string; required?: boolean; default?: T; autocomplete?: boolean; suggest?: NameSource };
+type Common<T> = { description: string; required?: boolean; default?: T; autocomplete?: boolean; suggest?: NameSource; named?: boolean };
 
 function base<T>(kind: OptionKind, o: Common<T>, parse: (raw: unknown) => T) {
   return {
@@ -121,6 +128,7 @@ function base<T>(kind: OptionKind, o: Common<T>, parse: (raw: unknown) => T) {
     ...(o.default !== undefined ? { default: o.default } : {}),
     ...(o.autocomplete || o.suggest ? { autocomplete: true } : {}),
     ...(o.suggest ? { suggest: o.suggest } : {}),
+    ...(o.named ? { named: true } : {}),
     parse,
   };
 }
@@ -212,7 +220,41 @@ export const opt = {
       }),
     } as QuestOption & { required: R };
   },
+  /** Several quests by number (`2 3 4`, `#2,#3`) or one by number or title. */
+  quests<R extends boolean = false>(o: Common<string[]> & { required?: R }) {
+    return {
+      ...base('quest', { ...o, autocomplete: true }, (raw) => {
+        const value = asString(raw).trim();
+        if (!value) throw new OptionValueError('must name a quest by number (#12) or title');
+        if (value.length > 1000) throw new OptionValueError('must be at most 1000 characters');
+        return splitQuestRefs(value);
+      }),
+      multiple: true,
+    } as QuestListOption & { required: R };
+  },
 };
+
+/**
+ * `2 3 4`, `#2,#3` and `#2, 3` name several quests by number; anything else is one
+ * quest's title (`3 little pigs`). A number followed by a duration is refused rather
+ * than guessed at: `12 45` means #12 and #45, and `12 45m` is an error, never "#12 in 45 minutes".
+ */
+export function splitQuestRefs(value: string): string[] {
+  const pieces = value.split(/[\s,]+/).filter(Boolean);
+  const isNumber = (piece: string) => /^#?\d+$/.test(piece);
+  if (pieces.every(isNumber)) {
+    const numbers = [...new Set(pieces.map((p) => `#${p.replace(/^#/, '')}`))];
+    if (numbers.length > 25) throw new OptionValueError(`names ${numbers.length} quests; at most 25 at once`);
+    return numbers;
+  }
+  const stray = pieces.find((p) => !isNumber(p))!;
+  if (isNumber(pieces[0]!) && parseDuration(stray) !== null) {
+    throw new OptionValueError(
+      `takes quest numbers (2 3 4 or #2,#3) or one title, not "${stray}" after a number; other values go by name, e.g. minutes:45m`,
+    );
+  }
+  return [value];
+}
 
 function describeRange(min?: number, max?: number): string {
   if (min !== undefined && max !== undefined) return ` between ${min} and ${max}`;

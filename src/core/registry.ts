@@ -33,7 +33,8 @@ export class CommandRegistry {
     }
     if (command.root) return { command, sub: command.root, usage: usageLine(command) };
     const subs = command.subcommands!;
-    const name = subName?.toLowerCase();
+    // A command with a `help` subcommand shows it when called alone (`/questlog`).
+    const name = subName?.toLowerCase() ?? (Object.hasOwn(subs, 'help') ? 'help' : undefined);
     // Own properties only: `constructor` or `__proto__` are not subcommands.
     if (!name || !Object.hasOwn(subs, name)) {
       const guess = name ? closest(name, Object.keys(subs)) : undefined;
@@ -143,7 +144,7 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
     }
     positional.push(token);
   }
-  const free = options.filter(([name]) => !Object.hasOwn(raw, name));
+  const free = options.filter(([name, o]) => !Object.hasOwn(raw, name) && !o.named);
   const requiredNames = options.filter(([, o]) => o.required).map(([n]) => n);
   const lastRequired = requiredNames[requiredNames.length - 1];
   let i = 0;
@@ -155,7 +156,8 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
       const nextQuoted = positional.findIndex((t, j) => j > i && t.quoted);
       const available = (nextQuoted === -1 ? positional.length : nextQuoted) - i;
       const optionalAfter = free.slice(free.findIndex(([n]) => n === name) + 1).length;
-      const take = positional[i]!.quoted ? 1 : Math.max(1, available - (option.kind === 'quest' ? optionalAfter : 0));
+      const several = 'multiple' in option && option.multiple;
+      const take = positional[i]!.quoted ? 1 : several ? available : Math.max(1, available - (option.kind === 'quest' ? optionalAfter : 0));
       raw[name] = positional
         .slice(i, i + take)
         .map((t) => t.value)

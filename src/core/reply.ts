@@ -89,3 +89,36 @@ export function progressBar(value: number, max: number, width = 10): string {
   const filled = Math.round(ratio * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
+
+const TIME_TOKEN = /\uE000(-?\d+)\|([^\uE000\uE001]*)\uE001/g;
+
+/**
+ * A moment in a reply's text: each platform shows it in the viewer's own zone
+ * where it can (Discord `<t:…>`, Slack `<!date^…>`) and as `fallback` (already
+ * in the user's local time) elsewhere. Private-use marks delimit it.
+ */
+export function timeToken(at: Date, fallback: string): string {
+  return `\uE000${Math.floor(at.getTime() / 1000)}|${fallback.replace(/[\uE000\uE001|]/g, '')}\uE001`;
+}
+
+/** Replaces every time token in `text`. */
+export function expandTimes(text: string, render: (epochSeconds: number, fallback: string) => string): string {
+  return text.replace(TIME_TOKEN, (_, seconds: string, fallback: string) => render(Number(seconds), fallback));
+}
+
+/** The reply with `expand` applied to every piece of its text (follow-ups included). */
+export function expandReplyTimes(reply: Reply, render: (epochSeconds: number, fallback: string) => string): Reply {
+  const x = (text: string | undefined) => (text === undefined || !text.includes('\uE000') ? text : expandTimes(text, render));
+  return {
+    ...reply,
+    title: x(reply.title),
+    text: x(reply.text),
+    footer: x(reply.footer),
+    fields: reply.fields?.map((f) => ({ ...f, name: x(f.name)!, value: x(f.value)! })),
+    checklist: reply.checklist?.map((c) => ({ ...c, text: x(c.text)! })),
+    followUps: reply.followUps?.map((f) => expandReplyTimes(f, render)),
+  };
+}
+
+/** The fallback text of every time token (console, plain text). */
+export const fallbackTime = (_seconds: number, fallback: string) => fallback;

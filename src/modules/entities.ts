@@ -14,6 +14,7 @@ import { UserBehaviorLog } from './analytics/behavior-log.entity.js';
 import { AiSuggestion } from './suggestion/ai-suggestion.entity.js';
 import { Notification, NotificationPreference } from './notification/notification.entity.js';
 import { PrivacyAudit } from './privacy/privacy-audit.entity.js';
+import { QuestSearchDocument } from './search/search.entity.js';
 
 /** Every entity, for the ORM config. */
 export const entities = [
@@ -41,4 +42,5 @@ export const entities = [
   Notification,
   NotificationPreference,
   PrivacyAudit,
+  QuestSearchDocument,
 ];

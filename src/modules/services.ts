@@ -29,6 +29,11 @@ import { JobStatusService } from '../jobs/job-status.js';
 import type { CompletionHook } from './quest/completion.js';
 import { PrivacyService } from './privacy/privacy.service.js';
 import { LinkService } from './link/link.service.js';
+import { DueService } from './quest/due.service.js';
+import { DueRepository } from './quest/due.repository.js';
+import { QuestBulkService } from './quest/bulk.service.js';
+import { SearchService } from './search/search.service.js';
+import { SearchRepository } from './search/search.repository.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -82,6 +87,9 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
         return { quests: inTx.quests, steps: inTx.steps };
       },
     ),
+    due: new DueService(new DueRepository(em)),
+    bulk: new QuestBulkService(quests),
+    search: new SearchService(new SearchRepository(em)),
   };
 }
 

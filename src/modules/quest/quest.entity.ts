@@ -37,6 +37,8 @@ export const Quest = defineEntity({
     updatedAt: updatedAt(),
     startedAt: timestamp().nullable(),
     completedAt: timestamp().nullable(),
+    /** When it is due (issue 11); null when it has no due date. */
+    dueAt: timestamp().nullable(),
   },
   uniques: [{ name: 'quests_user_number_unique', properties: ['userId', 'number'] }],
   indexes: [
@@ -47,6 +49,7 @@ export const Quest = defineEntity({
     { name: 'idx_quests_project_id', properties: ['project'] },
     { name: 'idx_quests_user_status', properties: ['userId', 'status'] },
     { name: 'idx_quests_user_completed_at', properties: ['userId', 'completedAt'] },
+    { name: 'idx_quests_user_due_at', properties: ['userId', 'dueAt'] },
   ],
   checks: [
     { name: 'quests_estimated_duration_check', expression: 'estimated_duration > 0 and estimated_duration <= 1440' },

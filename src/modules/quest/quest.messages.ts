@@ -14,7 +14,7 @@ export const questMessages = defineMessages('quest', {
   not_created: () => 'Quest could not be created.',
   page_range: (p: { pages: number }) => `\`page\` must be between 1 and ${p.pages}.`,
   nothing_to_change: () =>
-    'Nothing to change: give at least one of `title`, `description`, `difficulty`, `priority`, `estimate`, `category`, `project` or `status`.',
+    'Nothing to change: give at least one of `title`, `description`, `difficulty`, `priority`, `estimate`, `category`, `project`, `due` or `status`.',
   self_dependency: (p: { quest: string }) => `A quest can't depend on itself (\`quest\` and \`on\` both name ${p.quest}).`,
   dependency_loop: (p: { quest: string; prerequisite: string; questNumber: number; prerequisiteNumber: number; path: string }) =>
     `${p.quest} can't wait on ${p.prerequisite}: #${p.prerequisiteNumber} already waits on #${p.questNumber} (${p.path}), so that would make a loop.`,

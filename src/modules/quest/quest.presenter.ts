@@ -4,6 +4,21 @@ import type { Reply, ReplyButton, Tone } from '../../core/reply.js';
 import type { Difficulty } from '../columns.js';
 import type { CompletionResult, DependencyResult, EditResult, QuestDetail, QuestPage, QuestSummary } from './quest.service.js';
 import { statusLabel } from './quest.rules.js';
+import { timeToken } from '../../core/reply.js';
+import { dueLabel, formatLocal, isOverdue } from './due.rules.js';
+
+/** What a card needs to show times: the moment it is shown and the user's zone. */
+export interface CardTime {
+  now: Date;
+  timezone: string;
+}
+
+/** A due time: shown in each viewer's zone where the platform can, else in the user's; with "due in 3h". */
+export function dueText(dueAt: Date, time: CardTime): string {
+  return `${timeToken(dueAt, formatLocal(dueAt, time.timezone, time.now))} · ${dueLabel(dueAt, time.now)}`;
+}
+
+const FINISHED = new Set(['COMPLETED', 'ARCHIVED']);
 
 const DIFFICULTY_ICON: Record<Difficulty, string> = { EASY: '🟢', MEDIUM: '🟡', HARD: '🟠', EPIC: '🟣' };
 const PRIORITY_ICON: Record<string, string> = { URGENT: '🔥', HIGH: '⬆️', MEDIUM: '', LOW: '⬇️' };
@@ -34,7 +49,7 @@ export function questButtons(quest: { number: number; status: string }): ReplyBu
 }
 
 /** The full card of one quest: fields, step progress and checklist, action buttons. */
-export function questCard(quest: QuestDetail, heading?: string): Reply {
+export function questCard(quest: QuestDetail, heading?: string, time?: CardTime): Reply {
   const fields = [
     { name: 'Status', value: statusLabel(quest.status), inline: true },
     { name: 'Difficulty', value: `${DIFFICULTY_ICON[quest.difficulty]} ${quest.difficulty.toLowerCase()}`, inline: true },
@@ -43,6 +58,11 @@ export function questCard(quest: QuestDetail, heading?: string): Reply {
     { name: 'XP', value: String(quest.experiencePoints), inline: true },
   ];
   if (quest.actualDuration !== null) fields.push({ name: 'Time spent', value: formatDuration(quest.actualDuration), inline: true });
+  if (quest.dueAt) {
+    const shown = time ?? { now: new Date(), timezone: 'UTC' };
+    const due = FINISHED.has(quest.status) ? timeToken(quest.dueAt, formatLocal(quest.dueAt, shown.timezone, shown.now)) : dueText(quest.dueAt, shown);
+    fields.push({ name: isOverdue(quest.dueAt, shown.now) && !FINISHED.has(quest.status) ? '⏰ Overdue' : 'Due', value: due, inline: false });
+  }
   if (quest.category) fields.push({ name: 'Category', value: md(quest.category.name), inline: true });
   if (quest.project) fields.push({ name: 'Project', value: md(quest.project.name), inline: true });
   if (quest.tags.length) fields.push({ name: 'Tags', value: quest.tags.map((t) => `\`${t.name.replace(/`/g, "'")}\``).join(' '), inline: false });
@@ -56,16 +76,18 @@ export function questCard(quest: QuestDetail, heading?: string): Reply {
     tone: difficultyTone(quest.difficulty),
     fields,
     progress: quest.steps.length ? { label: `${done}/${quest.steps.length} steps`, value: done, max: quest.steps.length } : undefined,
-    checklist: quest.steps.length ? quest.steps.map((s) => ({ done: s.completed, text: md(s.title) })) : undefined,
+    // Numbered as the step commands count them (`/step done #12 2`).
+    checklist: quest.steps.length ? quest.steps.map((s, i) => ({ done: s.completed, text: `${i + 1}. ${md(s.title)}` })) : undefined,
     buttons: questButtons(quest),
   };
 }
 
 /** The card after an edit, saying what changed (and the XP it is now worth). */
-export function editedReply({ quest, changes }: EditResult): Reply {
-  if (!changes.length) return questCard(quest, 'Nothing to change: it already looks like that.');
+export function editedReply({ quest, changes }: EditResult, time?: CardTime): Reply {
+  if (!changes.length) return questCard(quest, 'Nothing to change: it already looks like that.', time);
   const xp = changes.some((c) => c === 'difficulty' || c === 'estimate') && !quest.completedAt ? ` It is now worth **${quest.experiencePoints} XP**.` : '';
-  return questCard(quest, `✏️ Updated ${changes.join(', ')}.${xp}`);
+  const due = changes.includes('due') && time ? `\n${dueEcho(quest.dueAt, time)}` : '';
+  return questCard(quest, `✏️ Updated ${changes.join(', ')}.${xp}${due}`, time);
 }
 
 /** The celebration after a completion, with the rewards the completion hook granted. */
@@ -121,18 +143,27 @@ export function dependencyReply({ quest, prerequisite, type, outcome }: Dependen
   return questCard(quest, heading + blocking);
 }
 
-export function questLine(quest: QuestSummary): string {
-  const steps = quest.stepsTotal ? ` · ${quest.stepsDone}/${quest.stepsTotal} steps` : '';
+/** Echoes a due date as the user's local date and time, so a misreading shows at once. */
+export function dueEcho(dueAt: Date | null, time: CardTime): string {
+  return dueAt ? `📅 Due **${formatLocal(dueAt, time.timezone, time.now)}** (${dueLabel(dueAt, time.now)}).` : '📅 No due date.';
+}
+
+export function questLine(quest: QuestSummary, now?: Date): string {
+  const due = quest.dueAt && now && !FINISHED.has(quest.status) ? ` · ${isOverdue(quest.dueAt, now) ? '⏰ ' : ''}${dueLabel(quest.dueAt, now)}` : '';
+  const steps = (quest.stepsTotal ? ` · ${quest.stepsDone}/${quest.stepsTotal} steps` : '') + due;
   const priority = PRIORITY_ICON[quest.priority] ? `${PRIORITY_ICON[quest.priority]} ` : '';
   return `${DIFFICULTY_ICON[quest.difficulty]} **#${quest.number}** ${priority}${md(quest.title)} · ${statusLabel(quest.status)} · ${formatDuration(quest.estimatedDuration)} · ${quest.experiencePoints} XP${steps}`;
 }
 
 /** A page of quests with previous/next buttons that re-run the same listing. */
-export function questListReply(result: QuestPage, filters: Record<string, string | undefined>, heading: string): Reply {
+export function questListReply(result: QuestPage, filters: Record<string, string | undefined>, heading: string, now?: Date): Reply {
   if (!result.total) {
+    const filtered = Object.values(filters).some(Boolean);
     return {
       title: heading,
-      text: 'No quests here yet. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.',
+      text: filtered
+        ? 'No quests match these filters. `/quest list status:all` shows every quest.'
+        : 'No quests here yet. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.',
       tone: 'info',
     };
   }
@@ -142,7 +173,7 @@ export function questListReply(result: QuestPage, filters: Record<string, string
   if (result.page < result.pages) buttons.push({ label: 'Next ▶', action: `${base} page:${result.page + 1}`, style: 'secondary' });
   return {
     title: heading,
-    text: result.quests.map(questLine).join('\n'),
+    text: result.quests.map((q) => questLine(q, now)).join('\n'),
     tone: 'info',
     footer: `page ${result.page} of ${result.pages} · ${result.total} quest${result.total === 1 ? '' : 's'}`,
     buttons,

@@ -7,6 +7,7 @@ import { Project } from '../project/project.entity.js';
 import { escapeLike } from '../shared/like.js';
 import { User } from '../user/user.entity.js';
 import type { CompletedQuest } from './completion.js';
+import type { DueWindow } from './due.rules.js';
 import { Quest, QuestDependency, type IQuest } from './quest.entity.js';
 import {
   BLOCKING_DEPENDENCY,
@@ -36,6 +37,7 @@ export interface QuestRow {
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;
+  dueAt: Date | null;
 }
 
 export interface QuestSummary extends QuestRow {
@@ -69,6 +71,7 @@ export interface NewQuest {
   category: string | null;
   project: string | null;
   tags: string[];
+  dueAt: Date | null;
 }
 
 /** The list filter, resolved: group ids rather than names. */
@@ -78,11 +81,17 @@ export interface QuestFilter {
   categoryId?: string;
   projectId?: string;
   tag?: string;
+  /** Only quests due in this window, or without a due date (`none`). */
+  due?: DueWindow;
+  /** Only quests whose search document matches these words (web search syntax). */
+  search?: string;
+  /** Overdue quests (due before this) sort first. */
+  now?: Date;
 }
 
 export type QuestFields = Pick<
   QuestRow,
-  'title' | 'description' | 'difficulty' | 'priority' | 'estimatedDuration' | 'experiencePoints' | 'categoryId' | 'projectId'
+  'title' | 'description' | 'difficulty' | 'priority' | 'estimatedDuration' | 'experiencePoints' | 'categoryId' | 'projectId' | 'dueAt'
 >;
 
 const GROUP = { category: Category, project: Project } as const;
@@ -214,19 +223,31 @@ export class QuestRepository {
         filter.tag,
       );
     }
+    if (filter.due?.none) where.push('q.due_at is null');
+    else if (filter.due) {
+      add('q.due_at < ?::timestamptz', filter.due.to.toISOString());
+      if (filter.due.from) add('q.due_at >= ?::timestamptz', filter.due.from.toISOString());
+    }
+    if (filter.search) {
+      add(
+        `exists (select 1 from quest_search_documents d where d.quest_id = q.id and d.user_id = q.user_id and d.document @@ websearch_to_tsquery('english', ?))`,
+        filter.search,
+      );
+    }
     // raw: list is a hot command; the query-builder form (count subqueries per row) measured 17.6 ms against
     // 8.8 ms for this statement, which counts steps only for the page's rows (400 lists, same machine and load).
+    // Overdue quests first, then by priority, then soonest due.
     const rows = await this.em.execute<Array<Record<string, unknown>>>(
       `with page as (
-         select q.*, ${PRIORITY_RANK('q')} as rank, count(*) over () as total
+         select q.*, ${PRIORITY_RANK('q')} as rank, (q.due_at is not null and q.due_at < ?::timestamptz) as overdue, count(*) over () as total
          from quests q where ${where.join(' and ')}
-         order by rank desc, q.created_at asc, q.number asc
+         order by overdue desc, rank desc, q.due_at asc nulls last, q.created_at asc, q.number asc
          limit ? offset ?)
        select page.*, coalesce(s.total, 0) as steps_total, coalesce(s.done, 0) as steps_done
        from page left join lateral (
          select count(*)::int as total, count(*) filter (where completed)::int as done from quest_steps where quest_id = page.id) s on true
-       order by page.rank desc, page.created_at asc, page.number asc`,
-      [...params, limit, offset],
+       order by page.overdue desc, page.rank desc, page.due_at asc nulls last, page.created_at asc, page.number asc`,
+      [(filter.now ?? new Date(0)).toISOString(), ...params, limit, offset],
     );
     if (!rows.length) {
       if (offset === 0) return { quests: [], total: 0 };
@@ -341,8 +362,8 @@ export class QuestRepository {
               returning quest_counter),
             q as (
               insert into quests (user_id, number, title, description, difficulty, status, priority, estimated_duration,
-                experience_points, category_id, project_id)
-              select ?, counter.quest_counter, ?, ?, ?, ?, ?, ?, ?, (select id from cat), (select id from proj) from counter
+                experience_points, category_id, project_id, due_at)
+              select ?, counter.quest_counter, ?, ?, ?, ?, ?, ?, ?, (select id from cat), (select id from proj), ?::timestamptz from counter
               returning *),
             names as (select n from jsonb_array_elements_text(?::jsonb) as n where exists (select 1 from q)),
             t as (
@@ -374,6 +395,7 @@ export class QuestRepository {
         quest.priority,
         quest.estimatedDuration,
         quest.experiencePoints,
+        quest.dueAt?.toISOString() ?? null,
         JSON.stringify(quest.tags),
         userId,
         userId,
@@ -467,6 +489,7 @@ function toRow(quest: IQuest): QuestRow {
     createdAt: date(quest.createdAt)!,
     startedAt: date(quest.startedAt),
     completedAt: date(quest.completedAt),
+    dueAt: date(quest.dueAt),
   };
 }
 

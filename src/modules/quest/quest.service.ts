@@ -9,6 +9,7 @@ import { projectMessages } from '../project/project.messages.js';
 import { uniqueNames } from '../tag/tag.rules.js';
 import type { CompletedQuest, CompletionHook, CompletionRewards } from './completion.js';
 import { questMessages } from './quest.messages.js';
+import type { DueWindow } from './due.rules.js';
 import { QuestRepository, type Blocker, type QuestDetail, type QuestFilter, type QuestRow, type QuestSummary } from './quest.repository.js';
 import { canMove, parseQuestNumber, refusalReason, statusLabel, unarchivedStatus, type QuestKey } from './quest.rules.js';
 
@@ -24,6 +25,7 @@ export interface CreateQuestInput {
   project?: string;
   tags?: string[];
   status?: 'ACTIVE' | 'DRAFT';
+  dueAt?: Date | null;
 }
 
 /** `undefined` keeps a value; `null` clears description, category or project. */
@@ -36,6 +38,8 @@ export interface EditQuestInput {
   category?: string | null;
   project?: string | null;
   status?: 'ACTIVE' | 'IN_PROGRESS' | 'ARCHIVED';
+  /** A new due time, or null to clear it. */
+  dueAt?: Date | null;
 }
 
 export interface EditResult {
@@ -75,6 +79,12 @@ export interface ListQuestsInput {
   tag?: string;
   priority?: Priority;
   page?: number;
+  /** Only quests due in this window (or without a due date). */
+  due?: DueWindow;
+  /** Only quests whose search document matches these words (web search syntax). */
+  search?: string;
+  /** Overdue quests (due before this) sort first. */
+  now?: Date;
 }
 
 export interface QuestPage {
@@ -117,6 +127,7 @@ export class QuestService {
       category,
       project,
       tags: uniqueNames(input.tags ?? []),
+      dueAt: input.dueAt ?? null,
     });
     if (!quest) {
       // Nothing was written: say which name is unknown.
@@ -128,7 +139,7 @@ export class QuestService {
   }
 
   async listQuests(userId: string, input: ListQuestsInput): Promise<QuestPage> {
-    const filter: QuestFilter = { status: input.status ?? 'open', priority: input.priority, tag: input.tag };
+    const filter: QuestFilter = { status: input.status ?? 'open', priority: input.priority, tag: input.tag, due: input.due, search: input.search, now: input.now };
     if (input.category) filter.categoryId = await this.groupId(this.repo, 'category', userId, input.category);
     if (input.project) filter.projectId = await this.groupId(this.repo, 'project', userId, input.project);
     const page = Math.max(1, input.page ?? 1);
@@ -194,6 +205,7 @@ export class QuestService {
         estimatedDuration: input.estimatedDuration ?? quest.estimatedDuration,
         categoryId: await this.clearable(quests, 'category', userId, input.category, quest.categoryId),
         projectId: await this.clearable(quests, 'project', userId, input.project, quest.projectId),
+        dueAt: input.dueAt === undefined ? quest.dueAt : input.dueAt,
       };
       const changes = (
         [
@@ -204,6 +216,7 @@ export class QuestService {
           ['estimate', next.estimatedDuration !== quest.estimatedDuration],
           ['category', next.categoryId !== quest.categoryId],
           ['project', next.projectId !== quest.projectId],
+          ['due', next.dueAt?.getTime() !== quest.dueAt?.getTime()],
         ] as const
       )
         .filter(([, changed]) => changed)

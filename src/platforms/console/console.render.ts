@@ -1,10 +1,12 @@
 import { unescapeMarkdown } from '../../core/markdown.js';
-import { progressBar, type Reply, type Tone } from '../../core/reply.js';
+import { expandReplyTimes, fallbackTime, progressBar, type Reply, type Tone } from '../../core/reply.js';
 
 const TONE_COLOR: Record<Tone, number> = { neutral: 37, success: 32, error: 31, info: 36, easy: 32, medium: 33, hard: 35, epic: 95 };
 
 /** Renders a reply as readable terminal text; colour only when asked (a TTY). `savedFiles[i]` is where `reply.files[i]` was written. */
-export function renderConsole(reply: Reply, colour: boolean, savedFiles: readonly string[] = []): string {
+export function renderConsole(original: Reply, colour: boolean, savedFiles: readonly string[] = []): string {
+  // Times print in the user's local time, as the presenter wrote them.
+  const reply = expandReplyTimes(original, fallbackTime);
   const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const bold = (text: string) => (colour ? `\u001b[1m${text}\u001b[22m` : text);
   const inline = (text: string) => {

@@ -134,11 +134,15 @@ describe('Discord gateway mode against the Discord fake', () => {
     expect(await questRow(ALICE, 1)).toMatchObject({ status: 'ACTIVE' });
   });
 
-  it('completes the quest from its Complete button, replacing the card', async () => {
+  it('asks first (the step added above is unticked), then completes from Complete anyway', async () => {
     const card = fake.originalMessage(createId);
-    const click = fake.button({ userId: ALICE, guildId: GUILD, customId: buttonNamed(card, 'Complete'), message: card });
+    const first = fake.button({ userId: ALICE, guildId: GUILD, customId: buttonNamed(card, 'Complete'), message: card });
+    const prompt = await answer(first.id);
+    expect(prompt).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(prompt.data.embeds[0].description).toMatch(/1 of 1 step still unticked/);
+    expect(await questRow(ALICE, 1)).toMatchObject({ status: 'ACTIVE' });
+    const click = fake.button({ userId: ALICE, guildId: GUILD, customId: buttonNamed(prompt.data, 'Complete anyway'), message: prompt.data });
     const callback = await answer(click.id);
-    expect(callback.type).toBe(7);
     expect(callback.data.embeds[0].title).toBe('🎉 Quest complete: #1 Slay the dragon @everyone');
     expect(callback.data.allowed_mentions).toEqual({ parse: [] });
     expect(await questRow(ALICE, 1)).toMatchObject({ status: 'COMPLETED' });

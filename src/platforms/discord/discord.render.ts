@@ -10,7 +10,7 @@ import {
 } from 'discord.js';
 import type { Logger } from '../../infra/logger.js';
 import { truncate } from '../../core/text.js';
-import { progressBar, type ModalSpec, type Reply, type ReplyButton, type Tone } from '../../core/reply.js';
+import { expandReplyTimes, expandTimes, fallbackTime, progressBar, type ModalSpec, type Reply, type ReplyButton, type Tone } from '../../core/reply.js';
 import type { DiscordCustomIds } from './discord.custom-id.js';
 
 /** Colours by tone; difficulties follow the presenters' 🟢🟡🟠🟣. */
@@ -60,7 +60,8 @@ export interface DiscordMessage {
 }
 
 /** Reply -> one Discord message: an embed, button rows, image attachments, the ephemeral flag. */
-export async function renderMessage(reply: Reply, ids: DiscordCustomIds, logger?: Logger): Promise<DiscordMessage> {
+export async function renderMessage(original: Reply, ids: DiscordCustomIds, logger?: Logger): Promise<DiscordMessage> {
+  const reply = discordTimes(original);
   const images = (reply.images ?? []).map((image, i) => ({ name: fileName(image.name, i), data: image.data, description: image.alt?.slice(0, 1024) }));
   const attached = (reply.files ?? []).map((file, i) => ({ name: fileName(file.name, images.length + i, 'file'), data: file.data, description: file.description?.slice(0, 1024) }));
   const files = [...images, ...attached];
@@ -73,6 +74,12 @@ export async function renderMessage(reply: Reply, ids: DiscordCustomIds, logger?
   if (!embed && !files.length) body.content = '✅ Done.';
   if (reply.ephemeral) body.flags = MessageFlags.Ephemeral;
   return { body, files, ephemeral: Boolean(reply.ephemeral) };
+}
+
+/** Times show in each viewer's own zone: a full date plus a relative one ("in 3 hours"); titles do not render them. */
+function discordTimes(reply: Reply): Reply {
+  const titled = reply.title ? { ...reply, title: expandTimes(reply.title, fallbackTime) } : reply;
+  return expandReplyTimes(titled, (seconds) => `<t:${seconds}:f> (<t:${seconds}:R>)`);
 }
 
 function renderEmbed(reply: Reply, imageName: string | undefined): APIEmbed | undefined {

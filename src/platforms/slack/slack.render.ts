@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { types } from '@slack/bolt';
 import { quoteArg } from '../../core/grammar.js';
-import { progressBar, type ModalSpec, type Reply, type ReplyButton } from '../../core/reply.js';
+import { expandTimes, fallbackTime, progressBar, type ModalSpec, type Reply, type ReplyButton } from '../../core/reply.js';
 import { truncate } from '../../core/text.js';
 
 /**
@@ -81,7 +81,9 @@ export function toMrkdwn(markdown: string): string {
     .replace(/~~(.+?)~~/g, '~$1~')
     .replace(/\[([^\]\n|]+)\]\((https?:\/\/[^\s)|]+)\)/g, '<$2|$1>')
     .replace(/\u0001/g, '*');
-  return text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => escapeEntities(literals[Number(i)]!));
+  text = text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => escapeEntities(literals[Number(i)]!));
+  // Times show in each viewer's own zone; the fallback is the user's local time.
+  return expandTimes(text, (seconds, fallback) => `<!date^${seconds}^{date_short_pretty} {time}|${fallback}>`);
 }
 
 /** Reply markdown as plain text (modal field errors): no markers, no escapes. */
@@ -114,7 +116,9 @@ function chunks(text: string, max: number): string[] {
 const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 /** Renders one reply as a message (or part of a view): blocks, the notification text, and values to store. */
-export function renderReply(reply: Reply, options: RenderOptions = {}): RenderedMessage {
+export function renderReply(original: Reply, options: RenderOptions = {}): RenderedMessage {
+  // Headers are plain text: times there read as the user's local time.
+  const reply = original.title ? { ...original, title: expandTimes(original.title, fallbackTime) } : original;
   const blocks: Block[] = [];
   const pending: PendingValue[] = [];
   // Titles are plain text and plain_text is never parsed for mentions or links: verbatim is safe.
