@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
+import type * as AppModule from '../src/app.js';
+import type * as ConfigModule from '../src/config.js';
 import { Samples } from './harness.js';
 import { OPS, Planner, commandLine, type Op } from './quest-plan.js';
 
@@ -62,8 +64,8 @@ const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unkno
 };
 
 const root = process.env.BENCH_APP_ROOT ?? process.cwd();
-const { createApp } = (await import(pathToFileURL(join(root, 'src/app.ts')).href)) as typeof import('../src/app.js');
-const { loadConfig } = (await import(pathToFileURL(join(root, 'src/config.ts')).href)) as typeof import('../src/config.js');
+const { createApp } = (await import(pathToFileURL(join(root, 'src/app.ts')).href)) as typeof AppModule;
+const { loadConfig } = (await import(pathToFileURL(join(root, 'src/config.ts')).href)) as typeof ConfigModule;
 
 let app: Awaited<ReturnType<typeof createApp>> | undefined;
 let replayUrl = '';

@@ -2,9 +2,6 @@ import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import type { Difficulty, Priority, QuestStatus } from '../src/modules/columns.js';
 import {
-  completionReply,
-  deletedReply,
-  deletePrompt,
   dependencyReply,
   dueEcho,
   editedReply,

@@ -159,3 +159,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
   });
 }
+
+/** Every variable of the configuration contract, as the schema reads them (`.env.example` lists the same). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);

@@ -19,6 +19,7 @@ export class SmtpFake {
   private constructor(private readonly server: SMTPServer, readonly url: string) {}
 
   static async start(): Promise<SmtpFake> {
+    // eslint-disable-next-line prefer-const -- assigned once the server listens; the handlers read it after that
     let fake: SmtpFake | undefined;
     const server = new SMTPServer({
       authOptional: true,

@@ -169,7 +169,8 @@ describe('/questlog link', () => {
     // Completing a renumbered quest works on the merged profile.
     await ok('/quest complete #5', d, guild);
     const [audit] = await app.sql<{ counts: Record<string, number> }>(`select counts from privacy_audit where action = 'link' order by at desc limit 1`);
-    expect(audit!.counts).toMatchObject({ quests_moved: 2, categories_merged: 1, tags_merged: 1, other_rows: 1 });
+    // Other rows: the later feature's row and the two moved quests' search documents.
+    expect(audit!.counts).toMatchObject({ quests_moved: 2, categories_merged: 1, tags_merged: 1, other_rows: 3 });
     expect(await app.sql('select note from link_test_later_feature where user_id = ?', [slackUser])).toEqual([{ note: 'discord side' }]);
     expect(JSON.stringify(audit)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|l-3|UL3/);
   });

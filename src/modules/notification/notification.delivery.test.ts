@@ -8,7 +8,7 @@ import { NotificationDelivery } from './notification.delivery.js';
 import { NotificationRepository } from './notification.repository.js';
 
 let app: TestApp;
-let now = new Date('2026-12-02T12:00:00Z');
+const now = new Date('2026-12-02T12:00:00Z');
 const logger = pino({ level: 'silent' });
 
 /** A console notifier that records what it was given and answers from a script. */

@@ -8,6 +8,7 @@ import { ExperienceEvent } from '../progression/experience-event.entity.js';
 import { UserStats } from '../progression/user-stats.entity.js';
 import { Project } from '../project/project.entity.js';
 import { Quest, QuestAnalytics, QuestDependency } from '../quest/quest.entity.js';
+import { QuestSearchDocument } from '../search/search.entity.js';
 import { Space, SpaceMember } from '../space/space.entity.js';
 import { QuestStep } from '../step/step.entity.js';
 import { Streak } from '../streak/streak.entity.js';
@@ -24,7 +25,7 @@ export interface UserData {
   profile: Row | null;
   identities: Row[];
   spaceMemberships: Row[];
-  quests: Array<Row & { steps: Row[]; tags: Row[]; dependencies: Row[]; analytics: Row[] }>;
+  quests: Array<Row & { steps: Row[]; tags: Row[]; dependencies: Row[]; analytics: Row[]; searchDocument: Row[] }>;
   tags: Row[];
   categories: Row[];
   projects: Row[];
@@ -67,6 +68,7 @@ export class ExportRepository {
         const questTags = group(await all(QuestTag, ofMyQuests, { createdAt: 'asc' }), 'quest');
         const dependencies = group(await all(QuestDependency, { dependent: { userId } }, { createdAt: 'asc' }), 'dependent');
         const analytics = group(await all(QuestAnalytics, mine, { createdAt: 'asc' }), 'questId');
+        const searchDocuments = group(await all(QuestSearchDocument, mine, { questId: 'asc' }), 'questId');
         const unlocked = await all(UserAchievement, mine, { unlockedAt: 'asc' });
         const catalogIds = unlocked.map((a) => a.achievement as string);
         const catalog = new Map(
@@ -84,6 +86,7 @@ export class ExportRepository {
             tags: questTags.get(q.id as string) ?? [],
             dependencies: dependencies.get(q.id as string) ?? [],
             analytics: analytics.get(q.id as string) ?? [],
+            searchDocument: searchDocuments.get(q.id as string) ?? [],
           })),
           tags: await all(Tag, mine, { createdAt: 'asc' }),
           categories: await all(Category, mine, { createdAt: 'asc' }),

@@ -9,6 +9,7 @@ import { ExperienceEvent } from '../progression/experience-event.entity.js';
 import { UserStats } from '../progression/user-stats.entity.js';
 import { Project } from '../project/project.entity.js';
 import { Quest, QuestAnalytics, QuestDependency } from '../quest/quest.entity.js';
+import { QuestSearchDocument } from '../search/search.entity.js';
 import { SpaceMember } from '../space/space.entity.js';
 import { QuestStep } from '../step/step.entity.js';
 import { Streak } from '../streak/streak.entity.js';
@@ -81,6 +82,7 @@ export class PrivacyRepository {
         ['quest_steps', () => em.nativeDelete(QuestStep, ofMyQuests)],
         ['quest_dependencies', () => em.nativeDelete(QuestDependency, { $or: [{ dependent: { userId } }, { prerequisite: { userId } }] })],
         ['quest_analytics', () => em.nativeDelete(QuestAnalytics, mine)],
+        ['quest_search_documents', () => em.nativeDelete(QuestSearchDocument, mine)],
         ['ai_suggestions', () => em.nativeDelete(AiSuggestion, mine)],
         ['experience_events', () => em.nativeDelete(ExperienceEvent, mine)],
         ['user_achievements', () => em.nativeDelete(UserAchievement, mine)],

@@ -39,7 +39,8 @@ async function busyUser(who: Identity, space?: SpaceRef): Promise<string> {
   await ok('/step done #1 1', who, space);
   await ok('/tag add #1 urgent', who, space);
   await ok('/quest depend #2 on:#1', who, space);
-  await ok('/quest complete #1', who, space);
+  // One step is still open: completing asks first, force:yes completes anyway.
+  await ok('/quest complete #1 force:yes', who, space);
   await ok('/settings reminder 08:30', who, space);
   const userId = (await userIdOf(who.platformUserId))!;
   const [quest] = await app.sql<{ id: string }>('select id from quests where user_id = ? and number = 1', [userId]);
@@ -150,6 +151,7 @@ describe('/questlog export', () => {
       quest_tags: doc.quests.reduce((n: number, q: { tags: unknown[] }) => n + q.tags.length, 0),
       quest_dependencies: doc.quests.reduce((n: number, q: { dependencies: unknown[] }) => n + q.dependencies.length, 0),
       quest_analytics: doc.quests.reduce((n: number, q: { analytics: unknown[] }) => n + q.analytics.length, 0),
+      quest_search_documents: doc.quests.reduce((n: number, q: { searchDocument: unknown[] }) => n + q.searchDocument.length, 0),
       tags: doc.tags.length,
       quest_categories: doc.categories.length,
       projects: doc.projects.length,

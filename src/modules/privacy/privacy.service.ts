@@ -56,7 +56,7 @@ export class PrivacyService {
       format: 'questlog-export',
       version: 1,
       exportedAt: now.toISOString(),
-      about: 'Every row Questlog stores about you, table by table; quest steps, tags, dependencies and analytics sit under their quest.',
+      about: 'Every row Questlog stores about you, table by table; quest steps, tags, dependencies, analytics and search document sit under their quest.',
       ...data,
     };
     const json = Buffer.from(`${JSON.stringify(document, null, 2)}\n`, 'utf8');
@@ -119,6 +119,7 @@ function exportCounts(data: UserData): RowCounts {
     quest_tags: quests.reduce((n, q) => n + q.tags.length, 0),
     quest_dependencies: quests.reduce((n, q) => n + q.dependencies.length, 0),
     quest_analytics: quests.reduce((n, q) => n + q.analytics.length, 0),
+    quest_search_documents: quests.reduce((n, q) => n + q.searchDocument.length, 0),
     tags: data.tags.length,
     quest_categories: data.categories.length,
     projects: data.projects.length,
