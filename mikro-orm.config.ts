@@ -1,4 +1,5 @@
 import { ormConfig } from './src/infra/db/orm.js';
+import { entities } from './src/modules/entities.js';
 
 /**
  * CLI configuration (`npm run db:*`). The CLI works against `DATABASE_URL`;
@@ -9,4 +10,4 @@ if (!clientUrl) {
   throw new Error('DATABASE_URL must be set for the MikroORM CLI, e.g. postgresql://postgres@127.0.0.1:5432/questlog');
 }
 
-export default ormConfig({ clientUrl });
+export default ormConfig({ clientUrl, entities });

@@ -1,200 +1,204 @@
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { pino } from 'pino';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { freshDatabase, fmt, runConcurrent, Samples, table } from './harness.js';
+import { createDatabase, type ScratchDatabase } from '../src/testing/databases.js';
+import { fmt, percentile, runConcurrent, Samples, table } from './harness.js';
+import type { DriverRequest, DriverResponse, LatencyRows } from './quest-driver.js';
+import { OPS, Planner, seedQuests, USERS, QUESTS_PER_USER, viaSql } from './quest-plan.js';
 
-const USERS = 1000;
-const QUESTS_PER_USER = 100;
-const OPS = ['create', 'list', 'view', 'step add', 'step done', 'complete'] as const;
-type Op = (typeof OPS)[number];
+/** The main the persistence rewrite started from: "before" in the side-by-side run. */
+const DEFAULT_BASELINE = 'd17a19d';
+const SEED = 20261202;
+const repoRoot = resolve(import.meta.dirname, '..');
+
+interface Side {
+  name: string;
+  root: string;
+  child: ChildProcess;
+  databases: ScratchDatabase[];
+}
 
 /**
- * Issue 3's benchmark: 1,000 users x 100 quests on real PostgreSQL; a mix of
- * create/list/view/step add/step done/complete through the dispatcher at
- * concurrency 1 and 32, against the same operations as minimal hand-written SQL.
+ * `npm run bench -- quests`: 1,000 users x 100 quests on real PostgreSQL; the
+ * command mix create/list/view/step add/step done/complete through dispatch,
+ * for this tree ("after") and a worktree of BENCH_BASELINE ("before", default
+ * the main before the persistence rewrite), each in its own process and
+ * database, side by side in one run, against the same commands as hand-written
+ * SQL (the floor). Prints per command: statements sent and the framework's
+ * overhead over the same statements replayed on plain `pg`; p50/p99 at
+ * concurrency 1 and 32 and throughput (medians over BENCH_ROUNDS rounds,
+ * interleaved so drift hits every side alike); and an open-loop run at a fixed
+ * rate (BENCH_RATE, default 200 commands/s, for BENCH_OPEN_SECONDS, default 30).
  */
 export async function benchQuests(baseUrl: string): Promise<void> {
-  const db = await freshDatabase(baseUrl, 'questlog_bench_quests');
-  const app = await createApp(loadConfig({ DATABASE_URL: db.url, PORT: '0', QUESTLOG_CONSOLE: 'off', LOG_LEVEL: 'silent' }), pino({ level: 'silent' }), {
-    poolMax: 32,
-  });
-  const pool = new pg.Pool({ connectionString: db.url, max: 32 });
+  const baseline = process.env.BENCH_BASELINE ?? DEFAULT_BASELINE;
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rate = Number(process.env.BENCH_RATE ?? 200);
+  const openSeconds = Number(process.env.BENCH_OPEN_SECONDS ?? 30);
+  const worktree = mkdtempSync(join(tmpdir(), 'questlog-bench-before-'));
+  rmSync(worktree, { recursive: true, force: true });
+  execFileSync('git', ['worktree', 'add', '--detach', worktree, baseline], { cwd: repoRoot, stdio: 'ignore' });
+  symlinkSync(join(repoRoot, 'node_modules'), join(worktree, 'node_modules'));
+  const sides: Side[] = [];
+  let floorDb: ScratchDatabase | undefined;
+  let pool: pg.Pool | undefined;
   try {
-    const seedStart = performance.now();
-    await seed(pool);
-    console.log(`seeded ${USERS} users x ${QUESTS_PER_USER} quests in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-    const plan = new Planner();
-    // Warm-up so JIT, pools and plans are hot for both sides.
-    await drive(1, 200, plan, (op, user, q) => viaDispatch(app, op, user, q));
-    await drive(1, 200, plan, (op, user, q) => viaSql(pool, op, user, q));
-    const results: Array<Record<string, string | number>> = [];
-    for (const [concurrency, total] of [
+    const before = await openSide('before', worktree, baseUrl);
+    sides.push(before);
+    const after = await openSide('after', repoRoot, baseUrl);
+    sides.push(after);
+    floorDb = await createDatabase(baseUrl, 'questlog_bench_floor', { template: after.databases[0]!.url.split('/').pop(), replace: true });
+    for (const side of sides) await ask(side, { type: 'start', databaseUrl: side.databases[0]!.url, replayUrl: side.databases[1]!.url, seed: SEED });
+    pool = new pg.Pool({ connectionString: floorDb.url, max: 32 });
+    const floorPlan = new Planner(SEED);
+    const floor = async (concurrency: number, total: number) => {
+      const samples = new Samples();
+      const ms = await runConcurrent(total, concurrency, async (i) => {
+        const { op, user, quest } = floorPlan.pick(i);
+        const t = performance.now();
+        await viaSql(pool!, op, user, quest);
+        samples.add(op, performance.now() - t);
+      });
+      return { ms, rows: samples.rows() };
+    };
+    console.log(`baseline ${baseline} (before) vs this tree (after); ${USERS} users x ${QUESTS_PER_USER} quests each side; ${rounds} rounds`);
+
+    // Warm-up: JIT, pools and plans hot everywhere.
+    for (const side of sides) await ask(side, { type: 'closed', concurrency: 1, total: 300 });
+    await floor(1, 300);
+
+    // Statements per command and the framework's overhead over replaying them.
+    const captured = new Map<string, Extract<DriverResponse, { type: 'capture' }>['rows']>();
+    for (const side of sides) captured.set(side.name, ((await ask(side, { type: 'capture', perOp: 30 })) as Extract<DriverResponse, { type: 'capture' }>).rows);
+    console.log('\nper command, one at a time (medians of 30): statements sent, time through dispatch, the same statements replayed over pg');
+    table(
+      OPS.map((op) => {
+        const row: Record<string, string | number> = { command: op };
+        for (const side of sides) {
+          const c = captured.get(side.name)!.find((r) => r.op === op)!;
+          row[`${side.name} stmts`] = c.statements;
+          row[`${side.name} dispatch`] = fmt(c.dispatchP50);
+          row[`${side.name} replay`] = fmt(c.replayP50);
+          row[`${side.name} overhead`] = `${(c.dispatchP50 / c.replayP50).toFixed(2)}x`;
+        }
+        return row;
+      }),
+    );
+
+    // Closed loop, interleaved rounds.
+    const closed = new Map<string, Array<{ ms: number; rows: LatencyRows }>>();
+    const keep = (key: string, result: { ms: number; rows: LatencyRows }) => {
+      let list = closed.get(key);
+      if (!list) closed.set(key, (list = []));
+      list.push(result);
+    };
+    const levels = [
       [1, 1200],
       [32, 6000],
-    ] as const) {
-      const app1 = await drive(concurrency, total, plan, (op, user, q) => viaDispatch(app, op, user, q));
-      const floor = await drive(concurrency, total, plan, (op, user, q) => viaSql(pool, op, user, q));
-      console.log(`\nconcurrency ${concurrency}: ${total} commands`);
+    ] as const;
+    for (let round = 0; round < rounds; round++) {
+      for (const [concurrency, total] of levels) {
+        for (const side of sides) keep(`${side.name}@${concurrency}`, (await ask(side, { type: 'closed', concurrency, total })) as { ms: number; rows: LatencyRows });
+        keep(`floor@${concurrency}`, await floor(concurrency, total));
+      }
+    }
+    const median = (values: number[]) => percentile(values, 50);
+    const names = [...sides.map((s) => s.name), 'floor'];
+    for (const [concurrency, total] of levels) {
+      console.log(`\nconcurrency ${concurrency}: ${total} commands a round; medians over ${rounds} rounds of each command's p50 / p99`);
       table(
-        app1.samples.rows().map((row) => {
-          const f = floor.samples.rows().find((r) => r.label === row.label)!;
-          return { command: row.label, count: row.count, 'p50 app': fmt(row.p50), 'p99 app': fmt(row.p99), 'p50 floor': fmt(f.p50), 'p99 floor': fmt(f.p99) };
+        OPS.map((op) => {
+          const row: Record<string, string> = { command: op };
+          for (const name of names) {
+            const runs = closed.get(`${name}@${concurrency}`)!.map((r) => r.rows.find((x) => x.label === op)!);
+            row[`${name} p50`] = fmt(median(runs.map((r) => r.p50)));
+            row[`${name} p99`] = fmt(median(runs.map((r) => r.p99)));
+          }
+          return row;
         }),
       );
-      const appRate = (total / app1.ms) * 1000;
-      const floorRate = (total / floor.ms) * 1000;
-      results.push({
-        concurrency,
-        'app cmd/s': appRate.toFixed(0),
-        'floor cmd/s': floorRate.toFixed(0),
-        'app/floor': `${((appRate / floorRate) * 100).toFixed(0)}%`,
-        'worst p99 app': fmt(Math.max(...app1.samples.rows().map((r) => r.p99))),
-      });
     }
-    console.log('\nthroughput');
-    table(results);
+    console.log('\nthroughput (commands/s, median over rounds)');
+    table(
+      levels.map(([concurrency, total]) => {
+        const rateOf = (name: string) => median(closed.get(`${name}@${concurrency}`)!.map((r) => (total / r.ms) * 1000));
+        const [b, a, f] = [rateOf('before'), rateOf('after'), rateOf('floor')];
+        return {
+          concurrency,
+          before: b.toFixed(0),
+          after: a.toFixed(0),
+          floor: f.toFixed(0),
+          'after/before': `${(a / b).toFixed(2)}x`,
+          'before/floor': `${((b / f) * 100).toFixed(0)}%`,
+          'after/floor': `${((a / f) * 100).toFixed(0)}%`,
+        };
+      }),
+    );
+
+    // Open loop: a fixed arrival rate, latency from when each command was due.
+    console.log(`\nopen loop: ${rate} commands/s for ${openSeconds} s, latency from each command's due time`);
+    const open = new Map<string, Extract<DriverResponse, { type: 'open' }>>();
+    for (const side of sides) open.set(side.name, (await ask(side, { type: 'open', rate, seconds: openSeconds })) as Extract<DriverResponse, { type: 'open' }>);
+    table(
+      OPS.map((op) => {
+        const row: Record<string, string> = { command: op };
+        for (const side of sides) {
+          const r = open.get(side.name)!.rows.find((x) => x.label === op)!;
+          row[`${side.name} p50`] = fmt(r.p50);
+          row[`${side.name} p99`] = fmt(r.p99);
+        }
+        return row;
+      }),
+    );
+    for (const side of sides) {
+      const r = open.get(side.name)!;
+      if (r.lateStarts) console.log(`${side.name}: ${r.lateStarts} of ${r.sent} commands started more than 5 ms late (the generator itself fell behind)`);
+    }
   } finally {
-    await pool.end();
-    await app.close();
-    await db.drop();
-  }
-}
-
-async function seed(pool: pg.Pool): Promise<void> {
-  await pool.query(`
-    insert into users (username, display_name, quest_counter)
-    select 'bench' || g, 'bench' || g, ${QUESTS_PER_USER} from generate_series(1, ${USERS}) g`);
-  await pool.query(`insert into user_profiles (user_id) select id from users`);
-  await pool.query(`insert into user_identities (user_id, platform, scope, platform_user_id, display_name)
-    select id, 'console', 'local', username, username from users`);
-  await pool.query(`
-    insert into quests (user_id, number, title, difficulty, status, priority, estimated_duration, experience_points, created_at)
-    select u.id, n, 'Seeded quest ' || n,
-      (array['EASY','MEDIUM','HARD','EPIC'])[1 + n % 4],
-      (array['ACTIVE','ACTIVE','IN_PROGRESS','DRAFT','COMPLETED'])[1 + n % 5],
-      (array['LOW','MEDIUM','HIGH','URGENT'])[1 + n % 4],
-      30 + n % 90, 25, now() - make_interval(mins => n)
-    from users u, generate_series(1, ${QUESTS_PER_USER}) n`);
-  await pool.query(`
-    insert into quest_steps (quest_id, title, order_index)
-    select q.id, 'Step ' || s, s from quests q, generate_series(1, 3) s where q.number % 2 = 0`);
-  await pool.query('analyze');
-}
-
-/** Hands out users and quests so each completion targets a quest that is still open. */
-class Planner {
-  private readonly openQuests = new Map<number, number[]>();
-  pick(i: number): { op: Op; user: number; quest: number } {
-    const op = OPS[i % OPS.length]!;
-    const user = 1 + Math.floor(Math.random() * USERS);
-    if (op === 'complete') {
-      let open = this.openQuests.get(user);
-      if (!open) this.openQuests.set(user, (open = Array.from({ length: QUESTS_PER_USER }, (_, n) => n + 1).filter((n) => n % 5 < 3)));
-      const quest = open.pop() ?? 1;
-      return { op, user, quest };
+    await pool?.end();
+    for (const side of sides) {
+      side.child.send({ type: 'stop' } satisfies DriverRequest);
+      await new Promise((resolve) => side.child.once('exit', resolve));
     }
-    return { op, user, quest: 2 * (1 + Math.floor(Math.random() * (QUESTS_PER_USER / 2))) };
+    for (const side of sides) for (const db of side.databases) await db.drop();
+    await floorDb?.drop();
+    execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: repoRoot, stdio: 'ignore' });
   }
 }
 
-async function drive(
-  concurrency: number,
-  total: number,
-  plan: Planner,
-  run: (op: Op, user: number, quest: number) => Promise<void>,
-): Promise<{ ms: number; samples: Samples }> {
-  const samples = new Samples();
-  const ms = await runConcurrent(total, concurrency, async (i) => {
-    const { op, user, quest } = plan.pick(i);
-    const started = performance.now();
-    await run(op, user, quest);
-    samples.add(op, performance.now() - started);
+/** Starts a driver for the tree at `root`: its database migrated by that tree, seeded, and copied for replays. */
+async function openSide(name: string, root: string, baseUrl: string): Promise<Side> {
+  if (!existsSync(join(root, 'src/app.ts'))) throw new Error(`${root} has no src/app.ts`);
+  const child = fork(join(repoRoot, 'bench/quest-driver.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_APP_ROOT: root },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return { ms, samples };
-}
-
-async function viaDispatch(app: Awaited<ReturnType<typeof createApp>>, op: Op, user: number, quest: number): Promise<void> {
-  const lines: Record<Op, string> = {
-    create: `quest create "Benchmark quest" difficulty:hard estimate:1h tags:bench`,
-    list: 'quest list',
-    view: `quest view #${quest}`,
-    'step add': `step add #${quest} "Another step"`,
-    'step done': `step done #${quest} 1`,
-    complete: `quest complete #${quest}`,
-  };
-  const line = lines[op];
-  const space = line.indexOf(' ');
-  const reply = await app.dispatcher.dispatch({
-    identity: { platform: 'console', scope: 'local', platformUserId: `bench${user}` },
-    command: line.slice(0, space),
-    text: line.slice(space + 1),
-    source: 'command',
+  await new Promise<void>((ready, fail) => {
+    child.once('message', () => ready());
+    child.once('exit', (code) => fail(new Error(`${name} driver exited with ${code}`)));
   });
-  if (reply.tone === 'error' && /Sorry/.test(reply.text ?? '')) throw new Error(`${line}: ${reply.text}`);
-}
-
-/** The floor: what each command must do at minimum, as hand-written SQL. */
-async function viaSql(pool: pg.Pool, op: Op, user: number, quest: number): Promise<void> {
-  const username = `bench${user}`;
-  switch (op) {
-    case 'create': {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const { rows } = await client.query(
-          `update users set quest_counter = quest_counter + 1 where id = (select user_id from user_identities where platform = 'console' and scope = 'local' and platform_user_id = $1) returning id, quest_counter`,
-          [username],
-        );
-        await client.query(
-          `insert into quests (user_id, number, title, difficulty, status, priority, estimated_duration, experience_points) values ($1, $2, 'Benchmark quest', 'HARD', 'ACTIVE', 'MEDIUM', 60, 65)`,
-          [rows[0].id, rows[0].quest_counter],
-        );
-        await client.query('commit');
-      } finally {
-        client.release();
-      }
-      return;
-    }
-    case 'list':
-      await pool.query(
-        `select q.* from quests q join user_identities i on i.user_id = q.user_id
-         where i.platform = 'console' and i.scope = 'local' and i.platform_user_id = $1 and q.status in ('DRAFT','ACTIVE','IN_PROGRESS')
-         order by case q.priority when 'URGENT' then 4 when 'HIGH' then 3 when 'MEDIUM' then 2 else 1 end desc, q.created_at limit 10`,
-        [username],
-      );
-      return;
-    case 'view':
-      await pool.query(
-        `select q.*, (select json_agg(s order by s.order_index) from quest_steps s where s.quest_id = q.id) as steps
-         from quests q join user_identities i on i.user_id = q.user_id
-         where i.platform = 'console' and i.scope = 'local' and i.platform_user_id = $1 and q.number = $2`,
-        [username, quest],
-      );
-      return;
-    case 'step add':
-      await pool.query(
-        `insert into quest_steps (quest_id, title, order_index)
-         select q.id, 'Another step', coalesce((select max(order_index) from quest_steps where quest_id = q.id), 0) + 1
-         from quests q join user_identities i on i.user_id = q.user_id
-         where i.platform = 'console' and i.scope = 'local' and i.platform_user_id = $1 and q.number = $2`,
-        [username, quest],
-      );
-      return;
-    case 'step done':
-      await pool.query(
-        `update quest_steps s set completed = true, completed_at = now() from quests q join user_identities i on i.user_id = q.user_id
-         where s.quest_id = q.id and s.order_index = 1 and i.platform = 'console' and i.scope = 'local' and i.platform_user_id = $1 and q.number = $2`,
-        [username, quest],
-      );
-      return;
-    case 'complete':
-      await pool.query(
-        `update quests q set status = 'COMPLETED', completed_at = now() from user_identities i
-         where i.user_id = q.user_id and i.platform = 'console' and i.scope = 'local' and i.platform_user_id = $1 and q.number = $2
-           and q.status in ('ACTIVE','IN_PROGRESS')`,
-        [username, quest],
-      );
-      return;
+  const main = await createDatabase(baseUrl, `questlog_bench_${name}`, { replace: true });
+  const side: Side = { name, root, child, databases: [main] };
+  await ask(side, { type: 'migrate', databaseUrl: main.url });
+  const seeder = new pg.Pool({ connectionString: main.url, max: 2 });
+  try {
+    await seedQuests(seeder);
+  } finally {
+    await seeder.end();
   }
+  side.databases.push(await createDatabase(baseUrl, `questlog_bench_${name}_replay`, { template: `questlog_bench_${name}`, replace: true }));
+  return side;
+}
+
+function ask(side: Side, request: DriverRequest): Promise<DriverResponse> {
+  return new Promise((done, fail) => {
+    side.child.once('message', (response: DriverResponse) => {
+      if (response.type === 'error') fail(new Error(`${side.name}: ${response.message}`));
+      else done(response);
+    });
+    side.child.send(request);
+  });
 }

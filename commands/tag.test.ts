@@ -111,6 +111,19 @@ describe('/tag', () => {
     expect(rows.map((r) => r.action_type)).toEqual(['tag_created', 'quest_tagged', 'quest_untagged', 'tag_deleted']);
   });
 
+  it('calls a tag new only in the reply of the request that created it, when two requests race (issue 13)', async () => {
+    const a = await newQuest('Race A', 'erin');
+    const b = await newQuest('Race B', 'erin');
+    for (const round of [1, 2, 3, 4, 5]) {
+      const name = `race${round}`;
+      const replies = await Promise.all([app.run(`/tag add ${a} ${name}`, 'erin'), app.run(`/tag add ${b} ${name}`, 'erin')]);
+      const claims = replies.filter((r) => r.text?.includes(`(new: \`${name}\`)`));
+      expect(replies.every((r) => r.text?.includes(`Tagged with \`${name}\``))).toBe(true);
+      expect(claims).toHaveLength(1);
+    }
+    expect((await tagsOf('erin')).map((t) => t.name)).toEqual(['race1', 'race2', 'race3', 'race4', 'race5']);
+  });
+
   describe("another user's quest or tag is not found", () => {
     let secret: number;
     beforeAll(async () => {

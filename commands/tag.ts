@@ -1,6 +1,7 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
-import { plain, ValidationError } from '../src/core/errors.js';
+import { ValidationError } from '../src/core/errors.js';
+import { tagMessages } from '../src/modules/tag/tag.messages.js';
 import { questCard } from '../src/modules/quest/quest.presenter.js';
 import { tagChip, tagCreatedReply, tagListReply } from '../src/modules/tag/tag.presenter.js';
 import { color, questRef, splitTags, tagList } from './options.js';
@@ -10,7 +11,7 @@ const tagName = (description: string) => opt.text({ description, required: true,
 /** One tag name, written as `tags:` lists write it (a leading `#` is dropped; no commas). */
 function singleTag(value: string, field: string): string {
   const names = splitTags(value, field);
-  if (names.length !== 1) throw new ValidationError(plain(`\`${field}\` must be one tag name, without commas.`), { field });
+  if (names.length !== 1) throw new ValidationError(tagMessages.one_name({ field }), { field });
   return names[0]!;
 }
 
@@ -48,7 +49,7 @@ export default defineCommand({
       options: { quest: questRef(), tags: tagList(true) },
       async handler(ctx, args) {
         const names = splitTags(args.tags);
-        if (!names.length) throw new ValidationError(plain('`tags` must name at least one tag, e.g. `work,urgent`.'), { field: 'tags' });
+        if (!names.length) throw new ValidationError(tagMessages.none_given(), { field: 'tags' });
         const result = await ctx.services.tags.tagQuest(ctx.user.id, args.quest, names);
         const created = result.created.length ? ` (new: ${result.created.map(tagChip).join(' ')})` : '';
         const heading = result.added.length

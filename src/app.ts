@@ -10,7 +10,9 @@ import type { KvStore } from './infra/kv/kv.js';
 import type { Logger } from './infra/logger.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
 import { UserDirectory } from './modules/user/user.service.js';
-import { createServices, type AppServices, type ServiceDeps } from './modules/services.js';
+import { entities } from './modules/entities.js';
+import { createServices, openRequest, platformPorts, type AppServices, type ServiceDeps } from './modules/services.js';
+import type { PlatformPorts } from './core/ports.js';
 
 export interface App {
   config: Readonly<Config>;
@@ -24,6 +26,10 @@ export interface App {
   logger: Logger;
   /** Platform adapters register their direct-message senders here. */
   notifier: NotifierRouter;
+  /** What the platform adapters need from the features (marking identities, Slack installs, App Home). */
+  ports: PlatformPorts;
+  /** A dispatcher over another command set sharing this app's services (tests add commands). */
+  createDispatcher(registry: CommandRegistry): Dispatcher;
   close(): Promise<void>;
 }
 
@@ -32,21 +38,22 @@ export interface App {
  * database (migrated) -> kv store -> services -> dispatch -> HTTP routes.
  */
 export async function createApp(config: Readonly<Config>, logger: Logger, options: { clock?: () => Date; poolMax?: number; embeddedSeed?: Blob } = {}): Promise<App> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, entities, poolMax: options.poolMax, logger, embeddedSeed: options.embeddedSeed });
   const kv = createKvStore(config.redisUrl, { onError: (error: Error) => logger.warn({ err: error }, 'redis error') });
   const metrics = createMetrics();
-  const registry = new CommandRegistry(commands);
   const serviceDeps: ServiceDeps = { kv, logger, directory: new UserDirectory() };
-  const dispatcher = new Dispatcher({
-    orm: db.orm,
-    registry,
-    ...serviceDeps,
-    clock: options.clock,
-    observe: (command, platform, outcome, seconds) => {
-      metrics.commands.inc({ command, platform, outcome });
-      metrics.latency.observe({ command }, seconds);
-    },
-  });
+  const createDispatcher = (registry: CommandRegistry) =>
+    new Dispatcher({
+      openRequest: () => openRequest(serviceDeps, db.orm.em.fork()),
+      registry,
+      logger,
+      clock: options.clock,
+      observe: (command, platform, outcome, seconds) => {
+        metrics.commands.inc({ command, platform, outcome });
+        metrics.latency.observe({ command }, seconds);
+      },
+    });
+  const dispatcher = createDispatcher(new CommandRegistry(commands));
   const http = new HttpServer(
     logger,
     [
@@ -65,6 +72,8 @@ export async function createApp(config: Readonly<Config>, logger: Logger, option
     metrics,
     logger,
     notifier: new NotifierRouter(),
+    ports: platformPorts(serviceDeps, () => db.orm.em.fork()),
+    createDispatcher,
     async close() {
       await http.close();
       await kv.close();

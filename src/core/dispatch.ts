@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../infra/logger.js';
-import { createServices, type ServiceDeps } from '../modules/services.js';
-import { suggestNames } from '../modules/shared/names.js';
-import { truncate } from '../modules/shared/text.js';
+import type { Logger } from 'pino';
 import type { CommandContext } from './context.js';
 import { AppError } from './errors.js';
 import type { Invocation } from './invocation.js';
 import type { AnyOption } from './options.js';
+import type { AutocompleteChoice, RequestScope } from './ports.js';
 import type { CommandRegistry, ResolvedCommand } from './registry.js';
 import type { Reply } from './reply.js';
 
-export interface DispatcherDeps extends ServiceDeps {
-  orm: MikroORM;
+export type { AutocompleteChoice } from './ports.js';
+
+export interface DispatcherDeps {
+  /** Opens one request's services on their own unit of work (the composition root decides what they are). */
+  openRequest(): RequestScope;
   registry: CommandRegistry;
   logger: Logger;
   clock?: () => Date;
@@ -23,11 +23,6 @@ export interface DispatcherDeps extends ServiceDeps {
 export interface Prepared {
   resolved: ResolvedCommand;
   args: Record<string, unknown>;
-}
-
-export interface AutocompleteChoice {
-  name: string;
-  value: string;
 }
 
 /**
@@ -93,16 +88,11 @@ export class Dispatcher {
           .slice(0, 25)
           .map((c) => ({ name: c, value: c }));
       }
-      if (option.kind !== 'quest' && !option.suggest) return [];
-      const em = this.deps.orm.em.fork();
-      const services = createServices(this.deps, em);
-      const user = await services.users.resolve(invocation.identity, undefined, invocation.hints);
-      if (option.suggest) {
-        const names = await suggestNames(em, user.id, option.suggest, partial, 25);
-        return names.map((name) => ({ name: truncate(name, 100), value: name }));
-      }
-      const quests = await services.quests.suggestQuests(user.id, partial, 25);
-      return quests.map((q) => ({ name: truncate(`#${q.number} ${q.title} (${q.status.toLowerCase().replace('_', ' ')})`, 100), value: String(q.number) }));
+      const source = option.kind === 'quest' ? 'quest' : option.suggest;
+      if (!source) return [];
+      const request = this.deps.openRequest();
+      const user = await request.resolveUser(invocation.identity, undefined, invocation.hints);
+      return await request.suggest(user.id, source, partial, 25);
     } catch (error) {
       this.deps.logger.warn({ err: error, command: invocation.command }, 'autocomplete failed');
       return [];
@@ -110,14 +100,13 @@ export class Dispatcher {
   }
 
   private async run(invocation: Invocation, prepared: Prepared, correlationId: string): Promise<Reply> {
-    const em = this.deps.orm.em.fork();
-    const services = createServices(this.deps, em);
-    const user = await services.users.resolve(invocation.identity, invocation.space, invocation.hints);
+    const request = this.deps.openRequest();
+    const user = await request.resolveUser(invocation.identity, invocation.space, invocation.hints);
     const ctx: CommandContext = {
       invocation,
       user: { id: user.id, displayName: user.displayName },
       spaceId: user.spaceId,
-      services,
+      services: request.services,
       registry: this.deps.registry,
       now: this.deps.clock?.() ?? new Date(),
       correlationId,

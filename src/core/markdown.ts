@@ -4,10 +4,10 @@
  * renderers for other platforms translate or strip the escapes.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_~|>#\[\]()-])/g, '\\$1').replace(/\n/g, ' ');
+  return text.replace(/([\\`*_~|>#[\]()-])/g, '\\$1').replace(/\n/g, ' ');
 }
 
 /** Removes backslash escapes (for plain-text renderers). */
 export function unescapeMarkdown(text: string): string {
-  return text.replace(/\\([\\`*_~|>#\[\]()-])/g, '$1');
+  return text.replace(/\\([\\`*_~|>#[\]()-])/g, '$1');
 }

@@ -55,7 +55,7 @@ export type OptionMap = Record<string, AnyOption & { __type?: unknown }>;
 
 type Value<O> = O extends BaseOption<infer T> ? T : never;
 type RequiredKeys<M extends OptionMap> = {
-  [K in keyof M]: M[K]['required'] extends true ? K : M[K] extends { default: {} } ? K : never;
+  [K in keyof M]: M[K]['required'] extends true ? K : M[K] extends { default: NonNullable<unknown> } ? K : never;
 }[keyof M];
 
 /** The typed argument object a handler receives for an option map. */

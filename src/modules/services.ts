@@ -1,4 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Identity, Invocation } from '../core/invocation.js';
+import type { PlatformPorts, RequestScope } from '../core/ports.js';
+import type { Reply } from '../core/reply.js';
+import { truncate } from '../core/text.js';
 import type { KvStore } from '../infra/kv/kv.js';
 import type { Logger } from '../infra/logger.js';
 import { QuestService } from './quest/quest.service.js';
@@ -12,6 +16,10 @@ import { LeaderboardService } from './leaderboard/leaderboard.service.js';
 import { AchievementService } from './achievement/achievement.service.js';
 import { SettingsService } from './user/settings.service.js';
 import { StatsService } from './analytics/stats.service.js';
+import { suggestNames } from './shared/names.js';
+import { markIdentityUnreachable } from './user/user.service.js';
+import { SlackInstallationService } from './slack-install/slack-installation.service.js';
+import { questButtons, questLine } from './quest/quest.presenter.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -42,3 +50,53 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
 }
 
 export type AppServices = ReturnType<typeof createServices>;
+
+declare module '../core/context.js' {
+  /** What command handlers get as `ctx.services`. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging fills core's empty interface
+  interface CommandServices extends AppServices {}
+}
+
+/** One request's scope for dispatch: services on `em`, user resolution and autocomplete. */
+export function openRequest(deps: ServiceDeps, em: EntityManager): RequestScope {
+  const services = createServices(deps, em);
+  return {
+    services,
+    resolveUser: (identity, space, hints) => services.users.resolve(identity, space, hints),
+    async suggest(userId, source, partial, limit) {
+      if (source !== 'quest') {
+        const names = await suggestNames(em, userId, source, partial, limit);
+        return names.map((name) => ({ name: truncate(name, 100), value: name }));
+      }
+      const quests = await services.quests.suggestQuests(userId, partial, limit);
+      return quests.map((q) => ({ name: truncate(`#${q.number} ${q.title} (${q.status.toLowerCase().replace('_', ' ')})`, 100), value: String(q.number) }));
+    },
+  };
+}
+
+/** What the platform adapters need from the features, each call on a fresh unit of work. */
+export function platformPorts(deps: ServiceDeps, fork: () => EntityManager): PlatformPorts {
+  return {
+    markUnreachable: (identity: Identity) => markIdentityUnreachable(fork(), identity),
+    slackInstallations: () => new SlackInstallationService(fork()),
+    homeQuests: (invocation: Invocation) => openQuestCards(createServices(deps, fork()), invocation),
+  };
+}
+
+/**
+ * The App Home quest section: each open quest with its own Start / Complete
+ * buttons, which a list reply (one text block, paging buttons) cannot give.
+ * Uses the same presenter as the commands; the buttons run through dispatch.
+ */
+async function openQuestCards(services: AppServices, invocation: Invocation): Promise<Reply[]> {
+  const user = await services.users.resolve(invocation.identity, invocation.space, invocation.hints);
+  const page = await services.quests.listQuests(user.id, { status: 'open', page: 1 });
+  if (!page.total) {
+    return [{ title: 'Your open quests', text: 'Nothing open. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.', tone: 'info' }];
+  }
+  const more = page.total > page.quests.length ? `Showing ${page.quests.length} of ${page.total}: \`/quest list\` pages through all of them.` : undefined;
+  return [
+    { title: 'Your open quests', footer: more, tone: 'info' },
+    ...page.quests.map((quest) => ({ text: questLine(quest), buttons: questButtons(quest) })),
+  ];
+}

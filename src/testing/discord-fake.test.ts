@@ -97,7 +97,6 @@ describe('DiscordFake with the real discord.js client', () => {
 
   it('records deferReply(ephemeral) + editReply as type 5 with flags 64 and a PATCH to @original', async () => {
     let id = '';
-    let token = '';
     const handled = onInteraction(client, () => id, async (interaction) => {
       if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -107,7 +106,9 @@ describe('DiscordFake with the real discord.js client', () => {
       });
       return message;
     });
-    ({ id, token } = fake.chatInput({ userId, name: 'stats' }));
+    const sent = fake.chatInput({ userId, name: 'stats' });
+    id = sent.id;
+    const { token } = sent;
     const message = await handled;
     expect(fake.callbacks(id)[0]).toMatchObject({ type: 5, data: { flags: 64 }, accepted: true });
     const [edit] = fake.webhookEdits(token);
@@ -157,7 +158,6 @@ describe('DiscordFake with the real discord.js client', () => {
 
   it('follows up, handles buttons, modals (label shape) and autocomplete', async () => {
     let id = '';
-    let token = '';
     const handled = onInteraction(client, () => id, async (interaction) => {
       if (!interaction.isButton()) throw new Error('expected button');
       expect(interaction.customId).toBe('quest:done:7');
@@ -165,7 +165,9 @@ describe('DiscordFake with the real discord.js client', () => {
       const followUp = await interaction.followUp({ content: 'XP +10', flags: MessageFlags.Ephemeral });
       return followUp.id;
     });
-    ({ id, token } = fake.button({ userId, guildId, customId: 'quest:done:7', message: { content: 'Quest 7' } }));
+    const clicked = fake.button({ userId, guildId, customId: 'quest:done:7', message: { content: 'Quest 7' } });
+    id = clicked.id;
+    const { token } = clicked;
     const followUpId = await handled;
     expect(fake.callbacks(id)[0]).toMatchObject({ type: 7, data: { content: 'Done!' } });
     expect(fake.followUps(token)[0].response.id).toBe(followUpId);

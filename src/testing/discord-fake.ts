@@ -36,7 +36,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** Loosely typed Discord JSON (tests read nested fields freely). */
 export type JsonObject = Record<string, any>;
 

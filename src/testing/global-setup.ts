@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../infra/db/orm.js';
+import { entities } from '../modules/entities.js';
 
 /**
  * Runs once per test run. With DATABASE_URL: migrates that database, which then
@@ -11,12 +12,12 @@ import { openDatabase } from '../infra/db/orm.js';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.DATABASE_URL) {
-    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
+    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, entities });
     await db.close();
     project.provide('pgliteSeed', '');
     return async () => undefined;
   }
-  const db = await openDatabase({});
+  const db = await openDatabase({ entities });
   const image = await db.dumpEmbedded!();
   await db.close();
   const path = join(tmpdir(), `questlog-test-seed-${process.pid}.tar`);

@@ -206,6 +206,7 @@ export class SlackFake {
   }
 
   static async start(opts: SlackFakeOptions = {}): Promise<SlackFake> {
+    // eslint-disable-next-line prefer-const -- assigned once the server listens; requests before that get 503
     let fake: SlackFake | undefined;
     const server = createServer((req, res) => {
       if (!fake) {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../testing/test-app.js';
 import { openDatabase } from './orm.js';
+import { entities } from '../../modules/entities.js';
 import { createDatabase } from '../../testing/databases.js';
 import { migrationsList } from '../../../migrations/index.js';
 
@@ -80,10 +81,10 @@ describe('embedded database', () => {
   it('keeps data across a restart of the same data directory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'questlog-persist-'));
     try {
-      const first = await openDatabase({ dataDir: dir });
+      const first = await openDatabase({ dataDir: dir, entities });
       await first.orm.em.fork().execute(`insert into users (username, display_name) values ('persisted', 'Kept')`);
       await first.close();
-      const second = await openDatabase({ dataDir: dir });
+      const second = await openDatabase({ dataDir: dir, entities });
       const rows = await second.orm.em.fork().execute<{ display_name: string }[]>(`select display_name from users where username = 'persisted'`);
       const migrations = await second.orm.getMigrator().getPendingMigrations();
       await second.close();
@@ -92,7 +93,8 @@ describe('embedded database', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+    // Two initdb-and-migrate runs of the embedded engine: seconds on a quiet machine, much more on a busy one.
+  }, 180_000);
 });
 
 describe.skipIf(!realPostgres)('migrations on PostgreSQL', () => {

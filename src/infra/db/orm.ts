@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, defineConfig, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
 import { migrationsList } from '../../../migrations/index.js';
-import { entities } from '../../modules/entities.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../migrations', import.meta.url));
@@ -14,6 +13,8 @@ const MIGRATION_LOCK_KEY = 7_251_114_001;
 
 export interface OrmOptions {
   clientUrl: string;
+  /** Every entity of the application, handed in by the composition root (infrastructure knows no feature). */
+  entities: EntitySchema[];
   /** PGlite serves one session: the pool must hold exactly one connection. */
   embedded?: boolean;
   poolMax?: number;
@@ -25,7 +26,7 @@ export interface OrmOptions {
 export function ormConfig(options: OrmOptions): Options {
   return defineConfig({
     clientUrl: options.clientUrl,
-    entities,
+    entities: options.entities,
     extensions: [Migrator],
     pool: options.embedded ? { min: 1, max: 1 } : { min: 0, max: options.poolMax ?? 20 },
     debug: options.debug ?? false,
@@ -63,6 +64,7 @@ export interface Database {
 export async function openDatabase(options: {
   databaseUrl?: string;
   dataDir?: string;
+  entities: EntitySchema[];
   migrate?: boolean;
   poolMax?: number;
   logger?: Logger;
@@ -75,7 +77,7 @@ export async function openDatabase(options: {
     embedded = await startEmbeddedPostgres(options.dataDir, options.embeddedSeed);
     clientUrl = embedded.url;
   }
-  const orm = await MikroORM.init(ormConfig({ clientUrl, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }));
+  const orm = await MikroORM.init(ormConfig({ clientUrl, entities: options.entities, embedded: Boolean(embedded), poolMax: options.poolMax, logger: options.logger }));
   try {
     if (options.migrate !== false) {
       if (embedded) await orm.getMigrator().up();

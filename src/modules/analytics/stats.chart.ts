@@ -1,4 +1,5 @@
-import { truncate } from '../shared/text.js';
+import type * as ChartJs from 'chart.js';
+import { truncate } from '../../core/text.js';
 import type { StatsView } from './stats.service.js';
 
 const WIDTH = 1100;
@@ -6,7 +7,7 @@ const HEIGHT = 440;
 const XP_PANEL = 680;
 const PALETTE = ['#3B82F6', '#10B981', '#F59E0B', '#8B5CF6', '#EF4444', '#14B8A6', '#EC4899', '#6B7280'];
 
-type ChartModule = typeof import('chart.js');
+type ChartModule = typeof ChartJs;
 let chartModule: Promise<ChartModule> | undefined;
 
 /** chart.js and the native canvas load on the first chart, not at start-up. */

@@ -6,7 +6,7 @@ export class CategoryService {
   private readonly groups: QuestGroupStore;
 
   constructor(em: EntityManager) {
-    this.groups = new QuestGroupStore(em, { table: 'quest_categories', label: 'category', column: 'category_id', archivable: false });
+    this.groups = new QuestGroupStore(em, 'category');
   }
 
   async createCategory(userId: string, input: GroupChanges & { name: string }): Promise<QuestGroup> {

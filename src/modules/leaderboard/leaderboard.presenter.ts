@@ -1,7 +1,7 @@
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import type { Reply, ReplyButton } from '../../core/reply.js';
 import { formatNumber } from '../progression/progression.presenter.js';
-import { truncate } from '../shared/text.js';
+import { truncate } from '../../core/text.js';
 import { LEADERBOARD_PERIODS, type LeaderboardEntry, type LeaderboardPage, type LeaderboardPeriod } from './leaderboard.service.js';
 
 const MEDAL = ['🥇', '🥈', '🥉'];

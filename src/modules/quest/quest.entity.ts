@@ -13,6 +13,8 @@ import {
 import { User } from '../user/user.entity.js';
 import { Category } from '../category/category.entity.js';
 import { Project } from '../project/project.entity.js';
+import { QuestStep } from '../step/step.entity.js';
+import { QuestTag, Tag } from '../tag/tag.entity.js';
 
 export const Quest = defineEntity({
   name: 'Quest',
@@ -30,8 +32,13 @@ export const Quest = defineEntity({
     priority: p.enum([...PRIORITIES]).default('MEDIUM'),
     experiencePoints: p.integer().default(0),
     userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
-    categoryId: p.manyToOne(Category).mapToPk().fieldName('category_id').deleteRule('set null').nullable(),
-    projectId: p.manyToOne(Project).mapToPk().fieldName('project_id').deleteRule('set null').nullable(),
+    category: p.manyToOne(Category).ref().fieldName('category_id').deleteRule('set null').nullable(),
+    project: p.manyToOne(Project).ref().fieldName('project_id').deleteRule('set null').nullable(),
+    /** The checklist, in order. */
+    steps: () => p.oneToMany(QuestStep).mappedBy('quest').orderBy({ orderIndex: 'asc', createdAt: 'asc', id: 'asc' }),
+    tags: () => p.manyToMany(Tag).pivotEntity(() => QuestTag).owner(),
+    /** What this quest waits on. */
+    prerequisites: () => p.oneToMany(QuestDependency).mappedBy('dependent'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     startedAt: timestamp().nullable(),
@@ -42,8 +49,8 @@ export const Quest = defineEntity({
     { name: 'idx_quests_user_id', properties: ['userId'] },
     { name: 'idx_quests_status', properties: ['status'] },
     { name: 'idx_quests_created_at', properties: ['createdAt'] },
-    { name: 'idx_quests_category_id', properties: ['categoryId'] },
-    { name: 'idx_quests_project_id', properties: ['projectId'] },
+    { name: 'idx_quests_category_id', properties: ['category'] },
+    { name: 'idx_quests_project_id', properties: ['project'] },
     { name: 'idx_quests_user_status', properties: ['userId', 'status'] },
     { name: 'idx_quests_user_completed_at', properties: ['userId', 'completedAt'] },
   ],
@@ -59,15 +66,15 @@ export const QuestDependency = defineEntity({
   tableName: 'quest_dependencies',
   properties: {
     id: uuidPk(),
-    dependentQuestId: p.manyToOne(Quest).mapToPk().fieldName('dependent_quest_id').deleteRule('cascade'),
-    prerequisiteQuestId: p.manyToOne(Quest).mapToPk().fieldName('prerequisite_quest_id').deleteRule('cascade'),
+    dependent: () => p.manyToOne(Quest).ref().fieldName('dependent_quest_id').deleteRule('cascade'),
+    prerequisite: () => p.manyToOne(Quest).ref().fieldName('prerequisite_quest_id').deleteRule('cascade'),
     dependencyType: p.enum([...DEPENDENCY_TYPES]).default('sequential'),
     createdAt: createdAt(),
   },
-  uniques: [{ name: 'quest_dependencies_pair_unique', properties: ['dependentQuestId', 'prerequisiteQuestId'] }],
+  uniques: [{ name: 'quest_dependencies_pair_unique', properties: ['dependent', 'prerequisite'] }],
   indexes: [
-    { name: 'idx_quest_dependencies_dependent', properties: ['dependentQuestId'] },
-    { name: 'idx_quest_dependencies_prerequisite', properties: ['prerequisiteQuestId'] },
+    { name: 'idx_quest_dependencies_dependent', properties: ['dependent'] },
+    { name: 'idx_quest_dependencies_prerequisite', properties: ['prerequisite'] },
     { name: 'idx_quest_dependencies_type', properties: ['dependencyType'] },
   ],
   checks: [{ name: 'quest_dependencies_not_self_check', expression: 'dependent_quest_id <> prerequisite_quest_id' }],

@@ -3,6 +3,8 @@ import { ConflictError } from '../../core/errors.js';
 import { startTestApp, type TestApp } from '../../testing/test-app.js';
 import type { CompletedQuest, CompletionHook } from './completion.js';
 import { completionReply } from './quest.presenter.js';
+import type { QuestStatus } from '../columns.js';
+import { actualDuration, isUnfinishedPrerequisite } from './quest.rules.js';
 import { QuestService } from './quest.service.js';
 
 let app: TestApp;
@@ -71,5 +73,43 @@ describe('completion hook', () => {
     const reply = completionReply(result);
     expect(reply.text).toBe('Well done, that one is off your list.\n✨ **+25 XP**\n🔥 3-day streak: +3%');
     expect(reply.followUps).toEqual([{ title: 'Level 2!', tone: 'success' }]);
+  });
+});
+
+describe('the completion statement agrees with the rules', () => {
+  const noHook: CompletionHook = { onQuestCompleted: async () => ({ xpAwarded: 0, lines: [], notices: [] }) };
+  const service = () => new QuestService(app.db.orm.em.fork(), noHook);
+
+  it.each<[QuestStatus, boolean]>([
+    ['ACTIVE', false],
+    ['COMPLETED', true],
+    ['ARCHIVED', true],
+    ['ARCHIVED', false],
+  ])('a sequential prerequisite %s (completed before: %s) blocks exactly when isUnfinishedPrerequisite says so', async (status, wasCompleted) => {
+    const user = `rules-${status}-${wasCompleted}`;
+    const prerequisite = await newQuest(user, 'Prerequisite');
+    const dependent = await newQuest(user, 'Dependent');
+    await app.run(`/quest depend #${dependent.number} on:#${prerequisite.number}`, user);
+    const completedAt = wasCompleted ? now : null;
+    await app.sql('update quests set status = ?, completed_at = ? where id = ?', [status, completedAt, prerequisite.id]);
+    const unfinished = isUnfinishedPrerequisite({ status, completedAt });
+    expect((await service().viewQuest(dependent.userId, `#${dependent.number}`)).blockers.length > 0).toBe(unfinished);
+    const completion = service().completeQuest(dependent.userId, `#${dependent.number}`, {}, now);
+    if (unfinished) await expect(completion).rejects.toThrow(/waits on #\d+ Prerequisite/);
+    else await expect(completion).resolves.toMatchObject({ quest: { number: dependent.number } });
+  });
+
+  it.each<[string, string | null, number | undefined]>([
+    ['in progress for 150 s', '150 seconds', undefined],
+    ['in progress for 90 min, 15 given', '90 minutes', 15],
+    ['never started', null, undefined],
+  ])('stores the actual duration actualDuration infers: %s', async (name, since, minutes) => {
+    const quest = await newQuest('durations', name);
+    const startedAt = since === null ? null : new Date(now.getTime() - (since.endsWith('seconds') ? Number.parseInt(since) * 1000 : Number.parseInt(since) * 60_000));
+    await app.sql('update quests set status = ?, started_at = ? where id = ?', [startedAt ? 'IN_PROGRESS' : 'ACTIVE', startedAt, quest.id]);
+    const result = await service().completeQuest(quest.userId, `#${quest.number}`, { minutes }, now);
+    const expected = actualDuration({ status: startedAt ? 'IN_PROGRESS' : 'ACTIVE', startedAt }, now, minutes);
+    expect(result.quest.actualDuration).toBe(expected);
+    expect(await app.sql('select actual_duration from quests where id = ?', [quest.id])).toEqual([{ actual_duration: expected }]);
   });
 });

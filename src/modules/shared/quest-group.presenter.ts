@@ -2,7 +2,7 @@ import { quoteArg } from '../../core/grammar.js';
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import type { Reply } from '../../core/reply.js';
 import type { QuestGroup } from './quest-group.js';
-import { truncate } from './text.js';
+import { truncate } from '../../core/text.js';
 
 type Label = 'category' | 'project';
 

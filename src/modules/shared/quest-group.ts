@@ -1,123 +1,101 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, ValidationError, plain } from '../../core/errors.js';
-import { escapeMarkdown as md } from '../../core/markdown.js';
-import { logBehavior } from '../analytics/behavior-log.service.js';
-import { findOwnedByName } from '../quest/quest.service.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { categoryMessages } from '../category/category.messages.js';
+import { projectMessages } from '../project/project.messages.js';
+import { QuestGroupRepository, type GroupChanges, type GroupLabel, type QuestGroup } from './quest-group.repository.js';
+
+export type { GroupChanges, QuestGroup } from './quest-group.repository.js';
+
+const MESSAGES = { category: categoryMessages, project: projectMessages } as const;
 
 /**
  * Categories and projects are both named groups of a user's quests, with a
  * colour and a description, unique per user ignoring case. This store holds
- * what they share; the services add what differs (projects archive).
+ * the verbs they share; the services add what differs (projects archive).
  */
-export interface GroupKind {
-  table: 'quest_categories' | 'projects';
-  label: 'category' | 'project';
-  /** The quests column that points at the group (ON DELETE SET NULL). */
-  column: 'category_id' | 'project_id';
-  archivable: boolean;
-}
-
-export interface QuestGroup {
-  id: string;
-  name: string;
-  color: string;
-  description: string | null;
-  archived: boolean;
-  quests: number;
-  openQuests: number;
-}
-
-export interface GroupChanges {
-  name?: string;
-  color?: string;
-  description?: string;
-}
-
 export class QuestGroupStore {
+  private readonly groups: QuestGroupRepository;
+  private readonly messages: (typeof MESSAGES)[GroupLabel];
+
   constructor(
-    private readonly em: EntityManager,
-    private readonly kind: GroupKind,
-  ) {}
+    em: EntityManager,
+    private readonly label: GroupLabel,
+  ) {
+    this.groups = new QuestGroupRepository(em, label);
+    this.messages = MESSAGES[label];
+  }
 
   async create(userId: string, input: GroupChanges & { name: string }): Promise<QuestGroup> {
-    const { table, label } = this.kind;
-    const columns = Object.entries({ name: input.name, color: input.color, description: input.description }).filter(([, v]) => v !== undefined);
-    const id = await this.em.transactional(async (tx) => {
-      const [row] = await tx.execute<{ id: string }[]>(
-        `insert into ${table} (user_id, ${columns.map(([c]) => c).join(', ')}) values (?, ${columns.map(() => '?').join(', ')})
-         on conflict (user_id, lower(name)) do nothing returning id`,
-        [userId, ...columns.map(([, v]) => v)],
-      );
-      if (!row) {
-        const [existing] = await tx.execute<{ name: string }[]>(`select name from ${table} where user_id = ? and lower(name) = lower(?)`, [userId, input.name]);
-        throw new ConflictError(plain(`You already have a ${label} named "${md(existing?.name ?? input.name)}". See \`/${label} list\`.`));
+    const { label } = this;
+    return this.groups.transactional(async (groups) => {
+      const id = await groups.createIfNew(userId, input);
+      if (!id) {
+        const existing = await groups.findId(userId, input.name);
+        const name = (existing && (await groups.get(userId, existing))?.name) ?? input.name;
+        throw new ConflictError(this.messages.exists({ name }));
       }
-      await logBehavior(tx, userId, `${label}_created`, { id: row.id, name: input.name });
-      return row.id;
+      await groups.logAction({ userId, actionType: `${label}_created`, actionData: { id, name: input.name } });
+      return (await groups.get(userId, id))!;
     });
-    return this.get(this.em, userId, id);
   }
 
   async list(userId: string, options: { includeArchived?: boolean } = {}): Promise<QuestGroup[]> {
-    const { archivable } = this.kind;
-    const where = archivable && !options.includeArchived ? 'g.user_id = ? and not g.archived' : 'g.user_id = ?';
-    return this.em.execute<QuestGroup[]>(this.query(where, archivable ? 'g.archived, lower(g.name)' : 'lower(g.name)'), [userId]);
+    return this.groups.list(userId, options.includeArchived ?? false);
   }
 
   async find(userId: string, name: string): Promise<QuestGroup> {
-    return this.get(this.em, userId, await findOwnedByName(this.em, this.kind.table, userId, name, this.kind.label));
+    return (await this.groups.get(userId, await this.idOf(this.groups, userId, name)))!;
   }
 
   /** Applies the given changes; a new name must not belong to another of the user's groups. */
   async update(userId: string, name: string, changes: GroupChanges): Promise<{ before: QuestGroup; after: QuestGroup }> {
-    const { table, label } = this.kind;
-    const set = Object.entries(changes).filter(([, v]) => v !== undefined);
-    if (!set.length) throw new ValidationError(plain(`Nothing to change: give a new \`name\`, \`color\` or \`description\`.`));
+    const { label } = this;
+    const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as GroupChanges;
+    if (!Object.keys(set).length) throw new ValidationError(this.messages.nothing_to_change());
     try {
-      return await this.em.transactional(async (tx) => {
-        const before = await this.get(tx, userId, await findOwnedByName(tx, table, userId, name, label));
-        await tx.execute(`update ${table} set ${set.map(([c]) => `${c} = ?`).join(', ')} where id = ? and user_id = ?`, [...set.map(([, v]) => v), before.id, userId]);
-        await logBehavior(tx, userId, `${label}_updated`, { id: before.id, changes: Object.fromEntries(set) });
-        return { before, after: await this.get(tx, userId, before.id) };
+      return await this.groups.transactional(async (groups) => {
+        const before = (await groups.get(userId, await this.idOf(groups, userId, name)))!;
+        await groups.update(userId, before.id, set);
+        await groups.logAction({ userId, actionType: `${label}_updated`, actionData: { id: before.id, changes: set } });
+        return { before, after: (await groups.get(userId, before.id))! };
       });
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        throw new ConflictError(plain(`You already have a ${label} named "${md(changes.name ?? name)}". Pick another \`name\`.`));
-      }
+      if (error instanceof UniqueConstraintViolationException) throw new ConflictError(this.messages.name_taken({ name: changes.name ?? name }));
       throw error;
     }
   }
 
   /** Deletes the group; its quests stay, without it. Returns the group as it was. */
   async delete(userId: string, name: string): Promise<QuestGroup> {
-    const { table, label, column } = this.kind;
-    return this.em.transactional(async (tx) => {
-      const group = await this.get(tx, userId, await findOwnedByName(tx, table, userId, name, label));
-      // The foreign key would clear the column too; doing it here counts the quests exactly.
-      const [cleared] = await tx.execute<{ n: number }[]>(
-        `with cleared as (update quests set ${column} = null where ${column} = ? and user_id = ? returning 1) select count(*)::int as n from cleared`,
-        [group.id, userId],
-      );
-      await tx.execute(`delete from ${table} where id = ? and user_id = ?`, [group.id, userId]);
-      await logBehavior(tx, userId, `${label}_deleted`, { id: group.id, name: group.name, quests: cleared!.n });
-      return { ...group, quests: cleared!.n };
+    const { label } = this;
+    return this.groups.transactional(async (groups) => {
+      const group = (await groups.get(userId, await this.idOf(groups, userId, name)))!;
+      // The foreign key would clear the quests too; doing it here counts them exactly.
+      const quests = await groups.clearFromQuests(userId, group.id);
+      await groups.delete(userId, group.id);
+      await groups.logAction({ userId, actionType: `${label}_deleted`, actionData: { id: group.id, name: group.name, quests } });
+      return { ...group, quests };
     });
   }
 
-  private async get(em: EntityManager, userId: string, id: string): Promise<QuestGroup> {
-    const [row] = await em.execute<QuestGroup[]>(this.query('g.user_id = ? and g.id = ?'), [userId, id]);
-    return row!;
+  /** Archives or restores a project (refused when it already is in that state). */
+  async setArchived(userId: string, name: string, archived: boolean): Promise<QuestGroup> {
+    return this.groups.transactional(async (groups) => {
+      const id = await this.idOf(groups, userId, name);
+      if (!(await groups.setArchived(userId, id, archived))) {
+        const current = (await groups.get(userId, id))!;
+        throw new ConflictError(archived ? projectMessages.already_archived({ name: current.name }) : projectMessages.not_archived({ name: current.name }));
+      }
+      const group = (await groups.get(userId, id))!;
+      await groups.logAction({ userId, actionType: archived ? 'project_archived' : 'project_unarchived', actionData: { id, name: group.name } });
+      return group;
+    });
   }
 
-  /** Groups with how many quests they hold, and how many of those are still open. */
-  private query(where: string, orderBy?: string): string {
-    const { table, column, archivable } = this.kind;
-    return `select g.id, g.name, g.color, g.description, ${archivable ? 'g.archived' : 'false'} as archived,
-        count(q.id)::int as quests,
-        (count(q.id) filter (where q.status in ('DRAFT', 'ACTIVE', 'IN_PROGRESS')))::int as "openQuests"
-      from ${table} g left join quests q on q.${column} = g.id and q.user_id = g.user_id
-      where ${where}
-      group by g.id${orderBy ? ` order by ${orderBy}` : ''}`;
+  private async idOf(groups: QuestGroupRepository, userId: string, name: string): Promise<string> {
+    const id = await groups.findId(userId, name.trim());
+    if (!id) throw new NotFoundError(this.messages.not_found({ name: name.trim() }));
+    return id;
   }
 }

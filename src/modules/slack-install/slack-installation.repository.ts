@@ -1,17 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SlackInstallationRecord } from '../../core/ports.js';
 import { SlackInstallation } from './slack-installation.entity.js';
-
-/** What one installation row holds. */
-export interface SlackInstallationRecord {
-  /** The team id, or the enterprise id for an org-wide install. */
-  installKey: string;
-  teamId: string | null;
-  enterpriseId: string | null;
-  isEnterpriseInstall: boolean;
-  botUserId: string | null;
-  /** The installation as the Slack OAuth library shapes it (tokens included). */
-  installation: Record<string, unknown>;
-}
 
 /** `slack_installations`, one row per install key. */
 export class SlackInstallationRepository {

@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SlackInstallationRepository, type SlackInstallationRecord } from './slack-installation.repository.js';
-
-export type { SlackInstallationRecord } from './slack-installation.repository.js';
+import type { SlackInstallationPort, SlackInstallationRecord } from '../../core/ports.js';
+import { SlackInstallationRepository } from './slack-installation.repository.js';
 
 /** Slack OAuth installations, one per install key. */
-export class SlackInstallationService {
+export class SlackInstallationService implements SlackInstallationPort {
   private readonly repository: SlackInstallationRepository;
 
   constructor(em: EntityManager) {

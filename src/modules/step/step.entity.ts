@@ -12,13 +12,13 @@ export const QuestStep = defineEntity({
     completed: p.boolean().default(false),
     completedAt: timestamp().nullable(),
     orderIndex: p.integer(),
-    questId: p.manyToOne(Quest).mapToPk().fieldName('quest_id').deleteRule('cascade'),
+    quest: () => p.manyToOne(Quest).ref().fieldName('quest_id').deleteRule('cascade'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   indexes: [
-    { name: 'idx_quest_steps_quest_id', properties: ['questId'] },
-    { name: 'idx_quest_steps_quest_order', properties: ['questId', 'orderIndex'] },
+    { name: 'idx_quest_steps_quest_id', properties: ['quest'] },
+    { name: 'idx_quest_steps_quest_order', properties: ['quest', 'orderIndex'] },
   ],
 });
 export type IQuestStep = InferEntity<typeof QuestStep>;

@@ -2,7 +2,7 @@ import { escapeMarkdown as md } from '../../core/markdown.js';
 import type { Reply } from '../../core/reply.js';
 import { difficultyTone, questButtons } from '../quest/quest.presenter.js';
 import type { StepView } from './step.service.js';
-import { truncate } from '../shared/text.js';
+import { truncate } from '../../core/text.js';
 
 /**
  * A quest's numbered checklist with `3/5 steps` progress: steps are named by

@@ -1,5 +1,6 @@
-import { ConflictError, NotFoundError, ValidationError, plain } from '../../core/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { escapeMarkdown as md } from '../../core/markdown.js';
+import { stepMessages } from './step.messages.js';
 
 export interface StepRow {
   id: string;
@@ -31,19 +32,18 @@ export function resolveStep(steps: readonly StepRow[], ref: string, questNumber:
   const preferred = prefer ? matches.filter(prefer) : [];
   const chosen = exact.length === 1 ? exact : matches.length === 1 ? matches : preferred.length === 1 ? preferred : undefined;
   if (chosen) return chosen[0]!;
-  if (!matches.length) throw new NotFoundError(plain(`Quest #${questNumber} has no step matching "${md(text)}". See \`/step list #${questNumber}\`.`));
+  if (!matches.length) throw new NotFoundError(stepMessages.no_match({ number: questNumber, text }));
   const shown = matches.slice(0, 5).map((s) => `${s.position}. ${md(s.title)}`);
-  throw new ConflictError(plain(`"${md(text)}" matches several steps of #${questNumber}: ${shown.join('; ')}${matches.length > 5 ? '; …' : ''}. Name one by its position.`));
+  throw new ConflictError(stepMessages.ambiguous({ number: questNumber, text, shown, more: matches.length > 5 }));
 }
 
 /** Positions run 1..max; anything else names the option and the range for this quest. */
 export function checkPosition(field: string, position: number, max: number, questNumber: number): void {
   if (max === 0) {
-    throw new ValidationError(plain(`Quest #${questNumber} has no steps yet: add one with \`/step add #${questNumber} "First step"\`.`), { field });
+    throw new ValidationError(stepMessages.no_steps({ number: questNumber }), { field });
   }
   if (!Number.isInteger(position) || position < 1 || position > max) {
-    const range = max === 1 ? 'must be 1' : `must be between 1 and ${max}`;
-    throw new ValidationError(plain(`\`${field}\` ${range} for quest #${questNumber} (got ${position}).`), { field });
+    throw new ValidationError(stepMessages.position_range({ field, max, number: questNumber, got: position }), { field });
   }
 }
 

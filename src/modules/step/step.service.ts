@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, NotFoundError, plain } from '../../core/errors.js';
-import { escapeMarkdown as md } from '../../core/markdown.js';
-import { behaviorLogInsert, executeBatch, executeBatchAll, type Statement } from '../analytics/behavior-log.service.js';
+import { ConflictError, NotFoundError } from '../../core/errors.js';
 import type { QuestRow, QuestService } from '../quest/quest.service.js';
-import { stepsDoneStatement } from '../progression/user-stats.js';
+import { stepMessages } from './step.messages.js';
+import { StepRepository, type QuestWithSteps, type StepWrite } from './step.repository.js';
 import { checkPosition, isDense, moveInOrder, resolveStep, type StepRow } from './step.rules.js';
 
 /** A quest with its ordered checklist: what every step reply shows. */
@@ -22,95 +21,101 @@ export interface StepChange {
 
 type Applied = Omit<StepChange, 'quest'> & { steps: StepRow[] };
 
-const VIEW_COLUMNS = 'id, number, title, status, difficulty';
-const STEPS = 'select id, title, completed, order_index as "orderIndex" from quest_steps where quest_id = ? order by order_index, created_at, id';
-
 /**
  * Step verbs. Each change locks the quest row first, so concurrent edits of one
- * quest run one after another and `order_index` stays 1..n without gaps.
+ * quest run one after another and `orderIndex` stays 1..n without gaps.
  */
 export class StepService {
+  private readonly repo: StepRepository;
+
   constructor(
-    private readonly em: EntityManager,
+    em: EntityManager,
     private readonly quests: QuestService,
-  ) {}
+  ) {
+    this.repo = new StepRepository(em);
+  }
 
   async listSteps(userId: string, questRef: string): Promise<StepView> {
     const quest = await this.quests.resolveQuest(userId, questRef);
-    const steps = await this.em.execute<StepRow[]>(STEPS, [quest.id]);
+    const steps = await this.repo.listSteps(quest.id);
     return { id: quest.id, number: quest.number, title: quest.title, status: quest.status, difficulty: quest.difficulty, steps };
   }
 
   /** Adds a step at `position` (1..n+1, default last). */
   async addStep(userId: string, questRef: string, title: string, position?: number): Promise<StepChange> {
-    return this.change(userId, questRef, async (tx, quest) => {
+    return this.change(userId, questRef, async (steps, quest) => {
       const at = position ?? quest.steps.length + 1;
       checkPosition('position', at, quest.steps.length + 1, quest.number);
       const id = randomUUID();
-      const steps = [...quest.steps];
-      steps.splice(at - 1, 0, { id, title, completed: false, orderIndex: at });
-      const renumbered = renumber(quest.id, steps);
-      await executeBatch(tx, [
-        { sql: 'insert into quest_steps (id, quest_id, title, order_index) values (?, ?, ?, ?)', params: [id, quest.id, title, at] },
-        behaviorLogInsert(userId, 'step_added', { questId: quest.id, stepId: id, position: at }),
-        renumbered.statement,
-      ]);
+      const order = [...quest.steps];
+      order.splice(at - 1, 0, { id, title, completed: false, orderIndex: at });
+      const renumbered = renumber(quest.id, order);
+      await steps.write([{ kind: 'add', id, questId: quest.id, title, orderIndex: at }, ...renumbered.writes.filter((w) => w.id !== id)], {
+        userId,
+        actionType: 'step_added',
+        actionData: { questId: quest.id, stepId: id, position: at },
+      });
       return { step: { title, position: at }, steps: renumbered.steps };
     });
   }
 
   async completeStep(userId: string, questRef: string, stepRef: string, now: Date): Promise<StepChange> {
-    return this.change(userId, questRef, async (tx, quest) => {
+    return this.change(userId, questRef, async (steps, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => !s.completed);
-      if (step.completed) throw new ConflictError(plain(`Step ${step.position} of #${quest.number} (${md(step.title)}) is already done.`));
-      await executeBatch(tx, [
-        { sql: 'update quest_steps set completed = true, completed_at = ?::timestamptz where id = ?', params: [now.toISOString(), step.id] },
-        behaviorLogInsert(userId, 'step_completed', { questId: quest.id, stepId: step.id, position: step.position }),
-        stepsDoneStatement(userId, 1),
-      ]);
+      if (step.completed) throw new ConflictError(stepMessages.already_done({ position: step.position, number: quest.number, title: step.title }));
+      await steps.write(
+        [
+          { kind: 'complete', id: step.id, at: now },
+          { kind: 'count', userId, delta: 1 },
+        ],
+        { userId, actionType: 'step_completed', actionData: { questId: quest.id, stepId: step.id, position: step.position } },
+      );
       return { step: { title: step.title, position: step.position }, steps: quest.steps.map((s) => (s.id === step.id ? { ...s, completed: true } : s)) };
     });
   }
 
   /** Marks a finished step as not done again. */
   async reopenStep(userId: string, questRef: string, stepRef: string): Promise<StepChange> {
-    return this.change(userId, questRef, async (tx, quest) => {
+    return this.change(userId, questRef, async (steps, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => s.completed);
-      if (!step.completed) throw new ConflictError(plain(`Step ${step.position} of #${quest.number} (${md(step.title)}) is not done yet.`));
-      await executeBatch(tx, [
-        { sql: 'update quest_steps set completed = false, completed_at = null where id = ?', params: [step.id] },
-        behaviorLogInsert(userId, 'step_reopened', { questId: quest.id, stepId: step.id, position: step.position }),
-        stepsDoneStatement(userId, -1),
-      ]);
+      if (!step.completed) throw new ConflictError(stepMessages.not_done({ position: step.position, number: quest.number, title: step.title }));
+      await steps.write(
+        [
+          { kind: 'reopen', id: step.id },
+          { kind: 'count', userId, delta: -1 },
+        ],
+        { userId, actionType: 'step_reopened', actionData: { questId: quest.id, stepId: step.id, position: step.position } },
+      );
       return { step: { title: step.title, position: step.position }, steps: quest.steps.map((s) => (s.id === step.id ? { ...s, completed: false } : s)) };
     });
   }
 
   async moveStep(userId: string, questRef: string, stepRef: string, position: number): Promise<StepChange> {
-    return this.change(userId, questRef, async (tx, quest) => {
+    return this.change(userId, questRef, async (steps, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number);
       checkPosition('position', position, quest.steps.length, quest.number);
       const renumbered = renumber(quest.id, moveInOrder(quest.steps, step.position, position));
-      await executeBatch(tx, [
-        behaviorLogInsert(userId, 'step_moved', { questId: quest.id, stepId: step.id, from: step.position, to: position }),
-        renumbered.statement,
-      ]);
+      await steps.write(renumbered.writes, {
+        userId,
+        actionType: 'step_moved',
+        actionData: { questId: quest.id, stepId: step.id, from: step.position, to: position },
+      });
       return { step: { title: step.title, position }, from: step.position, steps: renumbered.steps };
     });
   }
 
   async removeStep(userId: string, questRef: string, stepRef: string): Promise<StepChange> {
-    return this.change(userId, questRef, async (tx, quest) => {
+    return this.change(userId, questRef, async (steps, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number);
       const renumbered = renumber(
         quest.id,
         quest.steps.filter((s) => s.id !== step.id),
       );
-      await executeBatch(tx, [
-        { sql: 'delete from quest_steps where id = ?', params: [step.id] },
-        behaviorLogInsert(userId, 'step_removed', { questId: quest.id, stepId: step.id, position: step.position, title: step.title }),
-        renumbered.statement,
-      ]);
+      await steps.write([{ kind: 'remove', id: step.id }, ...renumbered.writes], {
+        userId,
+        actionType: 'step_removed',
+        actionData: { questId: quest.id, stepId: step.id, position: step.position, title: step.title },
+      });
       return { step: { title: step.title, position: step.position }, steps: renumbered.steps };
     });
   }
@@ -120,46 +125,28 @@ export class StepService {
    * the steps as they stand under that lock; finished quests refuse changes.
    * The reply shows what the transaction wrote, so nothing is read back.
    */
-  private async change(userId: string, questRef: string, apply: (tx: EntityManager, quest: StepView) => Promise<Applied>): Promise<StepChange> {
-    const target = await this.quests.questTarget(userId, questRef);
-    return this.em.transactional(async (tx) => {
-      // One round trip: lock the quest row, then (a later statement, so a fresh
-      // snapshot taken after the lock was granted) read its steps.
-      const [rows, stepRows] = await executeBatchAll(tx, [
-        { sql: `select ${VIEW_COLUMNS} from quests q where q.user_id = ? and ${target.clause} for update`, params: [userId, target.value] },
-        {
-          sql: `select s.id, s.title, s.completed, s.order_index as "orderIndex" from quest_steps s
-                where s.quest_id = (select q.id from quests q where q.user_id = ? and ${target.clause})
-                order by s.order_index, s.created_at, s.id`,
-          params: [userId, target.value],
-        },
-      ]);
-      const quest = rows?.[0] as Omit<StepView, 'steps'> | undefined;
-      if (!quest) throw new NotFoundError(plain(target.missing));
-      if (quest.status === 'COMPLETED') throw new ConflictError(plain(`Quest #${quest.number} is completed, so its steps can no longer change.`));
-      if (quest.status === 'ARCHIVED') {
-        throw new ConflictError(plain(`Quest #${quest.number} is archived, so its steps cannot change: unarchive it first with \`/quest unarchive #${quest.number}\`.`));
-      }
-      const view = { ...quest, steps: (stepRows ?? []) as unknown as StepRow[] };
-      const { steps, ...applied } = await apply(tx, view);
-      return { ...applied, quest: { ...quest, steps } };
+  private async change(userId: string, questRef: string, apply: (steps: StepRepository, quest: QuestWithSteps) => Promise<Applied>): Promise<StepChange> {
+    const { key, missing } = await this.quests.questKey(userId, questRef);
+    return this.repo.transactional(async (steps) => {
+      const locked = await steps.lockWithSteps(userId, key);
+      if (!locked) throw new NotFoundError(missing);
+      if (locked.status === 'COMPLETED') throw new ConflictError(stepMessages.quest_completed({ number: locked.number }));
+      if (locked.status === 'ARCHIVED') throw new ConflictError(stepMessages.quest_archived({ number: locked.number }));
+      const { steps: after, ...applied } = await apply(steps, locked);
+      const { steps: _before, ...quest } = locked;
+      return { ...applied, quest: { ...quest, steps: after } };
     });
   }
 }
 
 /**
- * The one set-based statement that writes positions 1..n in the given order,
- * touching only rows that move (none when already dense); and the steps with
- * their new positions.
+ * The writes that put `steps` at positions 1..n in the given order, touching
+ * only the steps that move (none when already dense); and the steps with their
+ * new positions.
  */
-function renumber(questId: string, steps: StepRow[]): { statement: Statement; steps: StepRow[] } {
-  const statement = isDense(steps)
-    ? { sql: '' }
-    : {
-        sql: `update quest_steps s set order_index = o.position
-              from jsonb_array_elements_text(?::jsonb) with ordinality as o(id, position)
-              where s.quest_id = ? and s.id = o.id::uuid and s.order_index <> o.position`,
-        params: [JSON.stringify(steps.map((s) => s.id)), questId],
-      };
-  return { statement, steps: steps.map((s, i) => ({ ...s, orderIndex: i + 1 })) };
+function renumber(questId: string, steps: StepRow[]): { writes: Array<Extract<StepWrite, { kind: 'place' }>>; steps: StepRow[] } {
+  const writes = isDense(steps)
+    ? []
+    : steps.flatMap((s, i) => (s.orderIndex === i + 1 ? [] : [{ kind: 'place' as const, id: s.id, questId, orderIndex: i + 1 }]));
+  return { writes, steps: steps.map((s, i) => ({ ...s, orderIndex: i + 1 })) };
 }

@@ -27,14 +27,14 @@ export const QuestTag = defineEntity({
   name: 'QuestTag',
   tableName: 'quest_tags',
   properties: {
-    questId: p.manyToOne(Quest).mapToPk().fieldName('quest_id').deleteRule('cascade').primary(),
-    tagId: p.manyToOne(Tag).mapToPk().fieldName('tag_id').deleteRule('cascade').primary(),
+    quest: () => p.manyToOne(Quest).ref().fieldName('quest_id').deleteRule('cascade').primary(),
+    tag: () => p.manyToOne(Tag).ref().fieldName('tag_id').deleteRule('cascade').primary(),
     createdAt: createdAt(),
   },
-  primaryKeys: ['questId', 'tagId'],
+  primaryKeys: ['quest', 'tag'],
   indexes: [
-    { name: 'idx_quest_tags_quest_id', properties: ['questId'] },
-    { name: 'idx_quest_tags_tag_id', properties: ['tagId'] },
+    { name: 'idx_quest_tags_quest_id', properties: ['quest'] },
+    { name: 'idx_quest_tags_tag_id', properties: ['tag'] },
   ],
 });
 export type IQuestTag = InferEntity<typeof QuestTag>;

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../../testing/test-app.js';
 import { nextReminderAt } from './settings.rules.js';
 
 let app: TestApp;
-let now = new Date('2026-11-24T10:00:00Z'); // 11:00 in Berlin
+const now = new Date('2026-11-24T10:00:00Z'); // 11:00 in Berlin
 
 beforeAll(async () => {
   app = await startTestApp({ clock: () => now });

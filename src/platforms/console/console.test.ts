@@ -54,7 +54,7 @@ describe('npm start in local mode', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000); // a fresh embedded database: initdb + migrations in a child process
 
   it('stops with one line naming a bad variable and a non-zero exit', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, PORT: 'abc' }, stdio: ['ignore', 'pipe', 'pipe'] });

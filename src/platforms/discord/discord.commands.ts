@@ -11,7 +11,7 @@ import {
 } from 'discord.js';
 import { formatDuration, type AnyOption } from '../../core/options.js';
 import type { CommandSpec, SubcommandSpec } from '../../core/spec.js';
-import { truncate } from '../../modules/shared/text.js';
+import { truncate } from '../../core/text.js';
 
 export type DiscordCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 

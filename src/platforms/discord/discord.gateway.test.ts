@@ -1,10 +1,8 @@
 import { GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
-import { Dispatcher } from '../../core/dispatch.js';
 import { CommandRegistry } from '../../core/registry.js';
 import { defineCommand, sub } from '../../core/spec.js';
-import { UserDirectory } from '../../modules/user/user.service.js';
 import { DiscordFake, type JsonObject, type RecordedCallback } from '../../testing/discord-fake.js';
 import { startTestApp, type TestApp } from '../../testing/test-app.js';
 import { startDiscord } from './index.js';
@@ -196,13 +194,7 @@ describe('Discord deadlines', () => {
 
   beforeAll(async () => {
     slowFake = await DiscordFake.start({ applicationId: APP_ID, token: TOKEN });
-    const dispatcher = new Dispatcher({
-      orm: app.db.orm,
-      registry: new CommandRegistry([...commands, report]),
-      logger: app.logger,
-      kv: app.kv,
-      directory: new UserDirectory(),
-    });
+    const dispatcher = app.createDispatcher(new CommandRegistry([...commands, report]));
     const config = { ...app.config, discord: { ...app.config.discord, apiUrl: slowFake.apiUrl } };
     slowDiscord = await startDiscord({ ...app, config, dispatcher });
   });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
-import { Dispatcher } from '../../core/dispatch.js';
 import { CommandRegistry } from '../../core/registry.js';
 import { defineCommand, sub } from '../../core/spec.js';
-import { UserDirectory } from '../../modules/user/user.service.js';
 import { DiscordFake, type DispatchedInteraction, type JsonObject } from '../../testing/discord-fake.js';
 import { discordSignatureHeaders, generateDiscordKeyPair } from '../../testing/discord-sign.js';
 import { startTestApp, type TestApp } from '../../testing/test-app.js';
@@ -33,7 +31,7 @@ const report = defineCommand({
 beforeAll(async () => {
   fake = await DiscordFake.start({ applicationId: APP_ID });
   app = await startTestApp({ env: { DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: APP_ID, DISCORD_API_URL: fake.apiUrl } });
-  const dispatcher = new Dispatcher({ orm: app.db.orm, registry: new CommandRegistry([...commands, report]), logger: app.logger, kv: app.kv, directory: new UserDirectory() });
+  const dispatcher = app.createDispatcher(new CommandRegistry([...commands, report]));
   discord = await startDiscord({ ...app, dispatcher });
   url = `http://127.0.0.1:${await app.http.listen(0, '127.0.0.1')}/discord/interactions`;
 });

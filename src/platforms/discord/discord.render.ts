@@ -9,7 +9,7 @@ import {
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Logger } from '../../infra/logger.js';
-import { truncate } from '../../modules/shared/text.js';
+import { truncate } from '../../core/text.js';
 import { progressBar, type ModalSpec, type Reply, type ReplyButton, type Tone } from '../../core/reply.js';
 import type { DiscordCustomIds } from './discord.custom-id.js';
 

@@ -1,13 +1,12 @@
 import { REST } from 'discord.js';
 import type { App } from '../../app.js';
-import { markIdentityUnreachable } from '../../modules/user/user.service.js';
 import { DiscordCustomIds } from './discord.custom-id.js';
 import { startGateway } from './discord.gateway.js';
 import { mountHttpInteractions } from './discord.http.js';
 import type { InteractionDeps } from './discord.interaction.js';
 import { DiscordNotifier } from './discord.notifier.js';
 
-export type DiscordApp = Pick<App, 'config' | 'db' | 'kv' | 'dispatcher' | 'http' | 'logger' | 'notifier'>;
+export type DiscordApp = Pick<App, 'config' | 'kv' | 'dispatcher' | 'http' | 'logger' | 'notifier' | 'ports'>;
 
 /**
  * Starts what `config.discord` enables: the HTTP interactions endpoint
@@ -39,7 +38,7 @@ export async function startDiscord(app: DiscordApp): Promise<{ stop(): Promise<v
       rests.push(rest);
     }
     app.notifier.register(
-      new DiscordNotifier({ rest, kv: app.kv, ids, logger, markUnreachable: (identity) => markIdentityUnreachable(app.db.orm.em.fork(), identity) }),
+      new DiscordNotifier({ rest, kv: app.kv, ids, logger, markUnreachable: (identity) => app.ports.markUnreachable(identity) }),
     );
   }
 

@@ -3,10 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App as BoltApp, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { App } from '../../app.js';
 import { json } from '../../infra/http/server.js';
-import { SlackInstallationService } from '../../modules/slack-install/slack-installation.service.js';
-import { markIdentityUnreachable } from '../../modules/user/user.service.js';
 import { SlackAdapter } from './slack.adapter.js';
-import { openQuestCards } from './slack.home.js';
 import { CachedInstallationStore, installationAuthorizer, singleWorkspaceAuthorizer, type SlackAuthorizer } from './slack.installs.js';
 import { boltLogger } from './slack.logger.js';
 import { BOT_SCOPES, EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH } from './slack.manifest.js';
@@ -37,10 +34,9 @@ export function createSlack(app: App, options: SlackOptions = {}): Slack {
   const config = app.config.slack;
   const logger = boltLogger(app.logger);
   const clientOptions: webApi.WebClientOptions = { slackApiUrl: config.apiUrl, logger, ...options.clientOptions };
-  const services = () => app.services();
 
   const oauth = config.clientId && config.clientSecret && config.stateSecret ? { clientId: config.clientId, clientSecret: config.clientSecret, stateSecret: config.stateSecret } : undefined;
-  const store = oauth ? new CachedInstallationStore(() => new SlackInstallationService(app.db.orm.em.fork())) : undefined;
+  const store = oauth ? new CachedInstallationStore(() => app.ports.slackInstallations()) : undefined;
   let auth: SlackAuthorizer;
   if (store) auth = installationAuthorizer(store);
   // authorize runs before every ack: its one auth.test must fail fast rather than retry for minutes.
@@ -70,7 +66,7 @@ export function createSlack(app: App, options: SlackOptions = {}): Slack {
     kv: app.kv,
     logger: app.logger,
     replyBudgetMs: options.replyBudgetMs,
-    homeQuests: (invocation) => openQuestCards(services(), invocation),
+    homeQuests: (invocation) => app.ports.homeQuests(invocation),
     notify: (identity, reply) => app.notifier.send(identity, reply),
     uninstall: store && ((source) => store.forgetWorkspace(source)),
   });
@@ -96,7 +92,7 @@ export function createSlack(app: App, options: SlackOptions = {}): Slack {
         if (!client) clients.set(token, (client = new webApi.WebClient(token, clientOptions)));
         return client;
       },
-      markUnreachable: (identity) => markIdentityUnreachable(app.db.orm.em.fork(), identity),
+      markUnreachable: (identity) => app.ports.markUnreachable(identity),
     }),
   );
 

@@ -19,7 +19,7 @@ import type { DeliveryResult } from '../../core/notifier.js';
 import type { Reply } from '../../core/reply.js';
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
-import { truncate } from '../../modules/shared/text.js';
+import { truncate } from '../../core/text.js';
 import { postToResponseUrl, prepareMessage, storePending, uploadImages, type ResponseMessage } from './slack.messages.js';
 import {
   BUTTON_PREFIX,

@@ -1,6 +1,6 @@
 import type { Installation } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import type { SlackInstallationRecord, SlackInstallationService } from '../../modules/slack-install/slack-installation.service.js';
+import type { SlackInstallationPort as SlackInstallationService, SlackInstallationRecord } from '../../core/ports.js';
 import { CachedInstallationStore, installationAuthorizer } from './slack.installs.js';
 
 /** The service's contract in memory, counting reads. */

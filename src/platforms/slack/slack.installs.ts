@@ -1,5 +1,5 @@
 import type { AuthorizeResult, AuthorizeSourceData, Installation, InstallationQuery, InstallationStore, webApi } from '@slack/bolt';
-import type { SlackInstallationService } from '../../modules/slack-install/slack-installation.service.js';
+import type { SlackInstallationPort } from '../../core/ports.js';
 
 const CACHE_TTL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
@@ -20,7 +20,7 @@ export class CachedInstallationStore implements InstallationStore {
   private readonly loading = new Map<string, Promise<Installation>>();
 
   constructor(
-    private readonly service: () => SlackInstallationService,
+    private readonly service: () => SlackInstallationPort,
     private readonly ttlMs = CACHE_TTL_MS,
   ) {}
 

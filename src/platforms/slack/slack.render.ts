@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { types } from '@slack/bolt';
 import { quoteArg } from '../../core/grammar.js';
 import { progressBar, type ModalSpec, type Reply, type ReplyButton } from '../../core/reply.js';
-import { truncate } from '../../modules/shared/text.js';
+import { truncate } from '../../core/text.js';
 
 /**
  * Reply -> Block Kit. Reply text is Discord-flavoured markdown with user text
