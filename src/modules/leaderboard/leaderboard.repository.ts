@@ -31,10 +31,7 @@ export class LeaderboardRepository {
 
   /** Opted-in members of a space with a positive score for the window, best first (ties as the sorted set orders them). */
   async boardScores(spaceId: string, window: PeriodWindow): Promise<BoardScore[]> {
-    const rows =
-      window.from === null
-        ? await this.totals(spaceId)
-        : await this.ledgerTotals(spaceId, window.from, window.to!);
+    const rows = window.from === null ? await this.totals(spaceId) : await this.ledgerTotals(spaceId, window.from, window.to!);
     return rows.map((r) => ({ userId: r.userId, score: Number(r.score) }));
   }
 
