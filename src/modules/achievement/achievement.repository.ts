@@ -28,6 +28,21 @@ export interface UnlockedAchievement {
   unlockedAt: Date;
 }
 
+/** A user's row for one achievement: unlocked or in progress. */
+export interface UserAchievementState {
+  achievementId: string;
+  unlockedAt: string | null;
+  progress: number | null;
+}
+
+/** An unlock or a change of progress to store. */
+export interface AchievementWrite {
+  achievementId: string;
+  /** Set for an unlock; an existing unlock time is never replaced. */
+  unlockedAt: Date | null;
+  progress: { progress: number; target: number };
+}
+
 /** The user's level and clock, for evaluating achievements. */
 export interface AchievementSubject {
   level: number;
@@ -35,7 +50,8 @@ export interface AchievementSubject {
   dayStartHour: number;
 }
 
-const day = (value: unknown): string | null => (value == null ? null : typeof value === 'string' ? value.slice(0, 10) : new Date(value as Date).toISOString().slice(0, 10));
+const day = (value: unknown): string | null =>
+  value == null ? null : typeof value === 'string' ? value.slice(0, 10) : new Date(value as Date).toISOString().slice(0, 10);
 
 /** The achievement catalog and users' unlocks. */
 export class AchievementRepository {
@@ -63,7 +79,11 @@ export class AchievementRepository {
 
   /** Achievement id -> when the user unlocked it. */
   async unlockTimes(userId: string): Promise<Map<string, Date>> {
-    const rows = await this.em.find(UserAchievement, { userId, unlockedAt: { $ne: null } }, { fields: ['achievement', 'unlockedAt'], disableIdentityMap: true });
+    const rows = await this.em.find(
+      UserAchievement,
+      { userId, unlockedAt: { $ne: null } },
+      { fields: ['achievement', 'unlockedAt'], disableIdentityMap: true },
+    );
     return new Map(rows.map((r) => [r.achievement.id, new Date(r.unlockedAt!)]));
   }
 
@@ -88,7 +108,12 @@ export class AchievementRepository {
   }
 
   async subject(userId: string): Promise<AchievementSubject | null> {
-    const user = await this.em.findOne(User, userId, { populate: ['profile'], fields: ['level', 'profile.timezone', 'profile.dayStartHour'], strategy: 'joined', disableIdentityMap: true });
+    const user = await this.em.findOne(User, userId, {
+      populate: ['profile'],
+      fields: ['level', 'profile.timezone', 'profile.dayStartHour'],
+      strategy: 'joined',
+      disableIdentityMap: true,
+    });
     if (!user) return null;
     return { level: user.level, timezone: user.profile?.timezone ?? 'UTC', dayStartHour: user.profile?.dayStartHour ?? 0 };
   }

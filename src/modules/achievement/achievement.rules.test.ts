@@ -36,13 +36,22 @@ describe('criteriaSchema', () => {
     ['a level', { type: 'level', level: 10 }],
     ['an early-bird window', { type: 'time_of_day', before: '07:00', count: 5 }],
     ['a night-owl window wrapping midnight', { type: 'time_of_day', after: '22:00', before: '04:00', count: 5 }],
-    ['nested all/any', {
-      type: 'all',
-      rules: [
-        { type: 'level', level: 5 },
-        { type: 'any', rules: [{ type: 'streak', streakType: 'daily', count: 7 }, { type: 'all', rules: [{ type: 'completions', count: 1 }] }] },
-      ],
-    }],
+    [
+      'nested all/any',
+      {
+        type: 'all',
+        rules: [
+          { type: 'level', level: 5 },
+          {
+            type: 'any',
+            rules: [
+              { type: 'streak', streakType: 'daily', count: 7 },
+              { type: 'all', rules: [{ type: 'completions', count: 1 }] },
+            ],
+          },
+        ],
+      },
+    ],
   ])('GIVEN %s WHEN the catalog criteria are parsed THEN they are accepted as written', (_b, json) => {
     expect(criteriaSchema.parse(json)).toEqual(json);
   });
@@ -85,19 +94,83 @@ describe('evaluateCriteria', () => {
     ['completions before 07:00', { type: 'time_of_day', before: '07:00', count: 3 }, { met: true, progress: 3, target: 3 }],
     ['completions from 22:00 to 04:00 (wraps)', { type: 'time_of_day', after: '22:00', before: '04:00', count: 5 }, { met: false, progress: 2, target: 5 }],
     ['completions from 12:00 on (after is inclusive)', { type: 'time_of_day', after: '12:00', count: 4 }, { met: true, progress: 4, target: 4 }],
-    ['completions from 11:00 to 12:00 (before is exclusive)', { type: 'time_of_day', after: '11:00', before: '12:00', count: 1 }, { met: false, progress: 0, target: 1 }],
-    ['all: neither rule met', { type: 'all', rules: [{ type: 'completions', count: 10 }, { type: 'level', level: 5 }] }, { met: false, progress: 11, target: 15 }],
-    ['all: every rule met', { type: 'all', rules: [{ type: 'completions', count: 5 }, { type: 'level', level: 4 }] }, { met: true, progress: 9, target: 9 }],
-    ['all: an overshoot does not hide a missing rule', { type: 'all', rules: [{ type: 'steps_done', count: 5 }, { type: 'completions', count: 10 }] }, { met: false, progress: 12, target: 15 }],
-    ['any: none met shows the closest', { type: 'any', rules: [{ type: 'completions', count: 100 }, { type: 'level', level: 5 }] }, { met: false, progress: 4, target: 5 }],
-    ['any: one met', { type: 'any', rules: [{ type: 'completions', count: 100 }, { type: 'streak', streakType: 'daily', count: 7 }] }, { met: true, progress: 7, target: 7 }],
-    ['all containing any', {
-      type: 'all',
-      rules: [
-        { type: 'any', rules: [{ type: 'completions', count: 100 }, { type: 'level', level: 5 }] },
-        { type: 'categories_used', count: 3 },
-      ],
-    }, { met: false, progress: 7, target: 8 }],
+    [
+      'completions from 11:00 to 12:00 (before is exclusive)',
+      { type: 'time_of_day', after: '11:00', before: '12:00', count: 1 },
+      { met: false, progress: 0, target: 1 },
+    ],
+    [
+      'all: neither rule met',
+      {
+        type: 'all',
+        rules: [
+          { type: 'completions', count: 10 },
+          { type: 'level', level: 5 },
+        ],
+      },
+      { met: false, progress: 11, target: 15 },
+    ],
+    [
+      'all: every rule met',
+      {
+        type: 'all',
+        rules: [
+          { type: 'completions', count: 5 },
+          { type: 'level', level: 4 },
+        ],
+      },
+      { met: true, progress: 9, target: 9 },
+    ],
+    [
+      'all: an overshoot does not hide a missing rule',
+      {
+        type: 'all',
+        rules: [
+          { type: 'steps_done', count: 5 },
+          { type: 'completions', count: 10 },
+        ],
+      },
+      { met: false, progress: 12, target: 15 },
+    ],
+    [
+      'any: none met shows the closest',
+      {
+        type: 'any',
+        rules: [
+          { type: 'completions', count: 100 },
+          { type: 'level', level: 5 },
+        ],
+      },
+      { met: false, progress: 4, target: 5 },
+    ],
+    [
+      'any: one met',
+      {
+        type: 'any',
+        rules: [
+          { type: 'completions', count: 100 },
+          { type: 'streak', streakType: 'daily', count: 7 },
+        ],
+      },
+      { met: true, progress: 7, target: 7 },
+    ],
+    [
+      'all containing any',
+      {
+        type: 'all',
+        rules: [
+          {
+            type: 'any',
+            rules: [
+              { type: 'completions', count: 100 },
+              { type: 'level', level: 5 },
+            ],
+          },
+          { type: 'categories_used', count: 3 },
+        ],
+      },
+      { met: false, progress: 7, target: 8 },
+    ],
   ])('GIVEN %s WHEN criteria are evaluated THEN the result is %o', (_b, criteria, expected) => {
     expect(evaluateCriteria(criteria, stats)).toEqual(expected);
   });

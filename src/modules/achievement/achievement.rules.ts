@@ -185,7 +185,7 @@ export function evaluateCriteria(criteria: Criteria, stats: AchievementStats): C
     }
     case 'any': {
       const results = criteria.rules.map((rule) => evaluateCriteria(rule, stats));
-      const best = results.reduce((a, b) => (b.met && !a.met) || (b.met === a.met && ratio(b) > ratio(a)) ? b : a);
+      const best = results.reduce((a, b) => ((b.met && !a.met) || (b.met === a.met && ratio(b) > ratio(a)) ? b : a));
       return { ...best, met: results.some((r) => r.met) };
     }
   }
@@ -214,12 +214,7 @@ export interface SeasonOptions {
  * a missing end leaves it open on that side. A fixed period whose end precedes its start
  * is never active; a recurring one wraps the year end.
  */
-export function isSeasonActive(
-  startDate: string | null,
-  endDate: string | null,
-  day: string,
-  options: SeasonOptions = {},
-): boolean {
+export function isSeasonActive(startDate: string | null, endDate: string | null, day: string, options: SeasonOptions = {}): boolean {
   assertDay(day, 'day');
   if (startDate !== null) assertDay(startDate, 'startDate');
   if (endDate !== null) assertDay(endDate, 'endDate');

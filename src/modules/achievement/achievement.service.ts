@@ -5,7 +5,9 @@ import { levelForXp } from '../progression/progression.rules.js';
 import type { UserCounters } from '../progression/user-stats.js';
 import { StreakRepository } from '../streak/streak.repository.js';
 import { userDay } from '../streak/streak.rules.js';
-import { AchievementRepository } from './achievement.repository.js';
+import { AchievementRepository, type AchievementWrite, type UserAchievementState } from './achievement.repository.js';
+
+export type { AchievementWrite, UserAchievementState } from './achievement.repository.js';
 import { criteriaSchema, evaluateCriteria, isSeasonActive, type AchievementStats, type Criteria } from './achievement.rules.js';
 
 /** One catalog row with its criteria parsed. */
@@ -73,21 +75,6 @@ export function inSeason(achievement: CatalogAchievement, day: string): boolean 
   return !achievement.isSeasonal || isSeasonActive(achievement.seasonStart, achievement.seasonEnd, day, { recurring: achievement.recurring });
 }
 
-/** A user's row for one achievement: unlocked or in progress. */
-export interface UserAchievementState {
-  achievementId: string;
-  unlockedAt: string | null;
-  progress: number | null;
-}
-
-/** An unlock or a change of progress to store. */
-export interface AchievementWrite {
-  achievementId: string;
-  /** Set for an unlock; an existing unlock time is never replaced. */
-  unlockedAt: Date | null;
-  progress: { progress: number; target: number };
-}
-
 export interface AchievementOutcome {
   unlocked: CatalogAchievement[];
   level: number;
@@ -101,9 +88,14 @@ export interface AchievementOutcome {
  * reward that lifts the level is evaluated again, so level achievements follow.
  * Returns the unlocks and the changed progress to store.
  */
-export function decideAchievements(
-  input: { catalog: CatalogAchievement[]; states: UserAchievementState[]; stats: AchievementStats; xp: number; day: string; now: Date },
-): AchievementOutcome {
+export function decideAchievements(input: {
+  catalog: CatalogAchievement[];
+  states: UserAchievementState[];
+  stats: AchievementStats;
+  xp: number;
+  day: string;
+  now: Date;
+}): AchievementOutcome {
   const { catalog, day, now } = input;
   const stats = { ...input.stats };
   const byId = new Map(input.states.map((s) => [s.achievementId, s]));
@@ -130,7 +122,11 @@ export function decideAchievements(
     const result = evaluateCriteria(achievement.criteria, stats);
     if (!isNew && byId.get(achievement.id)?.progress === result.progress) continue;
     if (!isNew && result.progress === 0 && !byId.has(achievement.id)) continue;
-    writes.push({ achievementId: achievement.id, unlockedAt: isNew ? now : null, progress: { progress: isNew ? result.target : result.progress, target: result.target } });
+    writes.push({
+      achievementId: achievement.id,
+      unlockedAt: isNew ? now : null,
+      progress: { progress: isNew ? result.target : result.progress, target: result.target },
+    });
   }
   return { unlocked, level: stats.level, xp, writes };
 }

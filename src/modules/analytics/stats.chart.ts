@@ -60,7 +60,9 @@ export async function renderStatsChart(view: StatsView): Promise<Buffer> {
     type: 'bar',
     data: {
       labels: categories.map((c) => truncate(c.name, 18)),
-      datasets: [{ label: 'Quests', data: categories.map((c) => c.count), backgroundColor: categories.map((_, i) => PALETTE[i % PALETTE.length]!), borderRadius: 3 }],
+      datasets: [
+        { label: 'Quests', data: categories.map((c) => c.count), backgroundColor: categories.map((_, i) => PALETTE[i % PALETTE.length]!), borderRadius: 3 },
+      ],
     },
     options: {
       ...common,

@@ -5,7 +5,10 @@ import type { StatsView } from './stats.service.js';
 
 export function statsReply(view: StatsView, chart: Buffer): Reply {
   const active = view.days.filter((d) => d.xp > 0).length;
-  const top = view.categories.slice(0, 3).map((c) => `${md(c.name)} (${c.count})`).join(', ');
+  const top = view.categories
+    .slice(0, 3)
+    .map((c) => `${md(c.name)} (${c.count})`)
+    .join(', ');
   return {
     title: '📊 Your last 30 days',
     text: view.completions || view.xp ? undefined : 'Nothing yet in the last 30 days: complete a quest and this chart starts filling up.',

@@ -28,7 +28,13 @@ export class StatsRepository {
   }
 
   /** Completions in `[since, until]` whose user-day is `firstDay` or later, per category name (null: none), most first. */
-  async completionsByCategory(userId: string, clock: UserClock, since: Date, until: Date, firstDay: string): Promise<Array<{ name: string | null; count: number }>> {
+  async completionsByCategory(
+    userId: string,
+    clock: UserClock,
+    since: Date,
+    until: Date,
+    firstDay: string,
+  ): Promise<Array<{ name: string | null; count: number }>> {
     // raw: reporting aggregate grouped by category over a local-day filter
     const rows = await this.em.execute<{ name: string | null; count: number }[]>(
       `select c.name, count(*)::int as count from quests q left join quest_categories c on c.id = q.category_id

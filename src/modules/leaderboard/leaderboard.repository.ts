@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SpaceMember } from '../space/space.entity.js';
 import { SpaceRepository } from '../space/space.repository.js';
 import { User } from '../user/user.entity.js';
 import { scoringSpans, type PeriodWindow } from './leaderboard.rules.js';
@@ -30,22 +31,20 @@ export class LeaderboardRepository {
 
   /** Opted-in members of a space with a positive score for the window, best first (ties as the sorted set orders them). */
   async boardScores(spaceId: string, window: PeriodWindow): Promise<BoardScore[]> {
-    const rows =
-      window.from === null
-        ? await this.totals(spaceId)
-        : await this.ledgerTotals(spaceId, window.from, window.to!);
+    const rows = window.from === null ? await this.totals(spaceId) : await this.ledgerTotals(spaceId, window.from, window.to!);
     return rows.map((r) => ({ userId: r.userId, score: Number(r.score) }));
   }
 
-  // raw: joins three tables on non-relation columns (space membership is a composite-key row); kept one statement
-  private totals(spaceId: string) {
-    return this.em.execute<BoardScore[]>(
-      `select u.id as "userId", u.experience_points as score
-       from space_members m join users u on u.id = m.user_id join user_profiles p on p.user_id = m.user_id and p.leaderboard_opt_in
-       where m.space_id = ? and u.experience_points > 0
-       order by score desc, u.id desc`,
-      [spaceId],
-    );
+  private async totals(spaceId: string): Promise<BoardScore[]> {
+    const members = this.em.createQueryBuilder(SpaceMember, 'm').select('m.userId').where({ spaceId });
+    const rows = await this.em
+      .createQueryBuilder(User, 'u')
+      .select(['u.id', 'u.experiencePoints'])
+      .join('u.profile', 'p')
+      .where({ id: { $in: members.getKnexQuery() }, experiencePoints: { $gt: 0 }, profile: { leaderboardOptIn: true } })
+      .orderBy([{ experiencePoints: 'desc' }, { id: 'desc' }])
+      .execute<Array<{ id: string; experiencePoints: number }>>('all', true);
+    return rows.map((r) => ({ userId: r.id, score: Number(r.experiencePoints) }));
   }
 
   // raw: reporting aggregate (ledger sum per member over a period, filtered with having)

@@ -57,7 +57,12 @@ describe('/leaderboard', () => {
     await board('cat'); // cache built
     await complete('cat', 'difficulty:epic estimate:24h');
     const id = await spaceId(guild);
-    expect(await app.kv.zscore(`lb:${id}:${periodWindow('week', now).label}`, (await app.sql<{ id: string }>("select user_id as id from user_identities where platform_user_id = 'cat'"))[0]!.id)).toBe(285);
+    expect(
+      await app.kv.zscore(
+        `lb:${id}:${periodWindow('week', now).label}`,
+        (await app.sql<{ id: string }>("select user_id as id from user_identities where platform_user_id = 'cat'"))[0]!.id,
+      ),
+    ).toBe(285);
     expect((await board('cat'))!.split('\n')[0]).toBe('🥇 **cat** (you): 285 XP');
   });
 

@@ -104,7 +104,10 @@ export class LeaderboardService {
     const scores = await this.scores(spaceId, window);
     await this.kv.del(key, built);
     if (scores.length) {
-      await this.kv.zadd(key, scores.map((s) => ({ member: s.userId, score: s.score })));
+      await this.kv.zadd(
+        key,
+        scores.map((s) => ({ member: s.userId, score: s.score })),
+      );
       await this.kv.expire(key, SET_TTL_MS);
     }
     await this.kv.set(built, String(scores.length), BUILT_TTL_MS);
@@ -127,9 +130,11 @@ export class LeaderboardService {
   publish(scores: UserScores): Promise<void> {
     const queue = queueFor(this.kv);
     const previous = queue.chains.get(scores.userId) ?? Promise.resolve();
-    const write = previous.then(() => this.write(scores)).catch((error: unknown) => {
-      this.logger.warn({ err: error, userId: scores.userId }, 'leaderboard update failed; the cache heals at its next rebuild');
-    });
+    const write = previous
+      .then(() => this.write(scores))
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error, userId: scores.userId }, 'leaderboard update failed; the cache heals at its next rebuild');
+      });
     queue.chains.set(scores.userId, write);
     queue.pending.add(write);
     void write.finally(() => {
@@ -169,9 +174,15 @@ export class LeaderboardService {
       this.kv.zscore(key, userId),
       this.kv.zcard(key),
     ]);
-    const { names, optedIn, hidden } = await this.people(userId, top.map((t) => t.member));
+    const { names, optedIn, hidden } = await this.people(
+      userId,
+      top.map((t) => t.member),
+    );
     // A member who opted out while the cache missed the change (store down, a write racing the opt-out): drop them and answer from the ledger.
-    const stale = top.map((t) => t.member).concat(rank !== null ? [userId] : []).filter((member) => hidden.has(member));
+    const stale = top
+      .map((t) => t.member)
+      .concat(rank !== null ? [userId] : [])
+      .filter((member) => hidden.has(member));
     if (stale.length) {
       for (const member of new Set(stale)) await this.kv.zrem(key, member);
       return null;
@@ -183,8 +194,16 @@ export class LeaderboardService {
 
   private async fromDatabase(spaceId: string, userId: string, window: PeriodWindow, limit: number): Promise<LeaderboardPage> {
     const scores = await this.scores(spaceId, window);
-    const { names, optedIn } = await this.people(userId, scores.slice(0, limit).map((s) => s.userId));
-    const entry = (s: { userId: string; score: number }, i: number) => ({ userId: s.userId, name: names.get(s.userId) ?? 'someone', score: s.score, rank: i + 1 });
+    const { names, optedIn } = await this.people(
+      userId,
+      scores.slice(0, limit).map((s) => s.userId),
+    );
+    const entry = (s: { userId: string; score: number }, i: number) => ({
+      userId: s.userId,
+      name: names.get(s.userId) ?? 'someone',
+      score: s.score,
+      rank: i + 1,
+    });
     const mine = scores.findIndex((s) => s.userId === userId);
     return {
       window,

@@ -66,7 +66,12 @@ export function completionLines(input: {
   }
   if (input.streaks.freezeEarned) lines.push(`🧊 Streak freeze earned (${input.streaks.freezes}/${MAX_FREEZES} banked): it covers one missed day.`);
   for (const achievement of input.unlocked) {
-    lines.push(`🏅 ${achievement.icon ?? ''} **${md(achievement.name)}** unlocked${achievement.xpReward ? ` (+${achievement.xpReward} XP)` : ''}.`.replace('🏅  ', '🏅 '));
+    lines.push(
+      `🏅 ${achievement.icon ?? ''} **${md(achievement.name)}** unlocked${achievement.xpReward ? ` (+${achievement.xpReward} XP)` : ''}.`.replace(
+        '🏅  ',
+        '🏅 ',
+      ),
+    );
   }
   const progress = levelProgress(input.total);
   lines.push(`Total: ${formatNumber(input.total)} XP · level ${progress.level} (${formatNumber(progress.toNext)} XP to level ${progress.level + 1})`);
@@ -79,7 +84,11 @@ export function levelUpNotice(from: number, to: number, xp: number): Reply {
     title: `⬆️ Level up! You reached level ${to}`,
     text: `${to - from > 1 ? `Straight from level ${from} to ${to}. ` : ''}Level ${to + 1} comes at ${formatNumber(xpForLevel(to + 1))} XP.`,
     tone: 'success',
-    progress: { label: `${formatNumber(progress.intoLevel)}/${formatNumber(progress.span)} XP to level ${progress.level + 1}`, value: progress.intoLevel, max: progress.span },
+    progress: {
+      label: `${formatNumber(progress.intoLevel)}/${formatNumber(progress.span)} XP to level ${progress.level + 1}`,
+      value: progress.intoLevel,
+      max: progress.span,
+    },
   };
 }
 
@@ -94,7 +103,9 @@ export function achievementNotice(achievement: CatalogAchievement): Reply {
 
 export function undoReply(result: UndoResult): Reply {
   const lines = [
-    result.xpRemoved ? `↩️ **-${formatNumber(result.xpRemoved)} XP**, exactly what the completion awarded.` : 'No XP had been awarded for it, so none was taken back.',
+    result.xpRemoved
+      ? `↩️ **-${formatNumber(result.xpRemoved)} XP**, exactly what the completion awarded.`
+      : 'No XP had been awarded for it, so none was taken back.',
   ];
   if (result.level < result.levelBefore) lines.push(`You are back at level ${result.level}.`);
   if (result.steppedBack.length) lines.push(`Streaks stepped back: ${result.steppedBack.join(', ')}.`);
@@ -149,9 +160,7 @@ export function streakReply(overview: StreakOverview): Reply {
     : daily.current
       ? 'Complete a quest today to keep your daily streak going.'
       : 'Complete a quest today to start a daily streak.';
-  const history = overview.history.length
-    ? overview.history.map((h) => `${plural(h.count, 'daily')} (${h.startDate} → ${h.endDate})`).join('\n')
-    : undefined;
+  const history = overview.history.length ? overview.history.map((h) => `${plural(h.count, 'daily')} (${h.startDate} → ${h.endDate})`).join('\n') : undefined;
   return {
     title: '🔥 Your streaks',
     text: `${hint}\nA freeze is earned every 7 days of daily streak (at most ${MAX_FREEZES} banked) and covers one missed day by itself.`,

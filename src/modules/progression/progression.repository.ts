@@ -1,6 +1,6 @@
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { executeBatchAll } from '../analytics/behavior-log.service.js';
-import type { AchievementWrite, UserAchievementState } from '../achievement/achievement.service.js';
+import type { AchievementWrite, UserAchievementState } from '../achievement/achievement.repository.js';
 import type { QuestStatus } from '../columns.js';
 import { scoringSpans } from '../leaderboard/leaderboard.rules.js';
 import { Quest } from '../quest/quest.entity.js';
@@ -234,7 +234,11 @@ export class ProgressionRepository {
    * completion; false when it is no longer such a completion (a racing undo).
    */
   async reopen(questId: string, since: Date, status: QuestStatus): Promise<boolean> {
-    const changed = await this.em.nativeUpdate(Quest, { id: questId, status: 'COMPLETED', completedAt: { $gte: since } }, { status, completedAt: null, actualDuration: null });
+    const changed = await this.em.nativeUpdate(
+      Quest,
+      { id: questId, status: 'COMPLETED', completedAt: { $gte: since } },
+      { status, completedAt: null, actualDuration: null },
+    );
     return changed > 0;
   }
 
@@ -283,8 +287,21 @@ function countStatement(userId: string, count: CompletionCount, delta: 1 | -1): 
         completions_by_category = jsonb_add_count(u.completions_by_category, ?, ?),
         completions_by_minute = jsonb_add_count(u.completions_by_minute, ?, ?)`,
     params: [
-      userId, delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
-      delta, count.difficulty, delta, count.categoryId, delta, minute, delta,
+      userId,
+      delta,
+      count.difficulty,
+      delta,
+      count.categoryId,
+      delta,
+      minute,
+      delta,
+      delta,
+      count.difficulty,
+      delta,
+      count.categoryId,
+      delta,
+      minute,
+      delta,
     ],
   };
 }

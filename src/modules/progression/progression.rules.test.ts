@@ -38,12 +38,9 @@ describe('questXp', () => {
     expect(questXpExact('MEDIUM', 60)).toBe(27.5);
   });
 
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])(
-    'GIVEN an estimate of %s WHEN XP is computed THEN it is refused',
-    (minutes) => {
-      expect(() => questXp('EASY', minutes)).toThrow(RangeError);
-    },
-  );
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('GIVEN an estimate of %s WHEN XP is computed THEN it is refused', (minutes) => {
+    expect(() => questXp('EASY', minutes)).toThrow(RangeError);
+  });
 });
 
 describe('streakBonusPercent', () => {

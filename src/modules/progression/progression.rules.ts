@@ -64,10 +64,7 @@ export function completionXp(input: CompletionXpInput): number {
   const { difficulty, estimatedMinutes, dailyStreakAtDayStart } = input;
   // base x (10 + steps)/10 x (100 + bonus)/100 as one integer numerator over 1000, so a
   // true .5 (50 x 1.3 x 1.1 = 71.5) is exact and rounds up instead of drifting to 71.4999.
-  const numerator =
-    BASE_XP[difficulty] *
-    (10 + durationSteps(estimatedMinutes)) *
-    (100 + streakBonusPercent(dailyStreakAtDayStart));
+  const numerator = BASE_XP[difficulty] * (10 + durationSteps(estimatedMinutes)) * (100 + streakBonusPercent(dailyStreakAtDayStart));
   return Math.round(numerator / 1000);
 }
 

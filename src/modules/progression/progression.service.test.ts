@@ -193,7 +193,10 @@ describe('/quest undo', () => {
     expect(undone.text).toContain('You are back at level 1.');
     // Achievements (and their 60 XP) stay.
     expect(await userRow('lev')).toMatchObject({ xp: 60, level: 1 });
-    const [row] = await app.sql<{ status: string }>('select status from quests q join user_identities i on i.user_id = q.user_id where i.platform_user_id = ? and q.number = ?', ['lev', n]);
+    const [row] = await app.sql<{ status: string }>(
+      'select status from quests q join user_identities i on i.user_id = q.user_id where i.platform_user_id = ? and q.number = ?',
+      ['lev', n],
+    );
     expect(row!.status).toBe('IN_PROGRESS');
   });
 
@@ -304,7 +307,7 @@ describe.skipIf(!process.env.DATABASE_URL)('concurrency on PostgreSQL', () => {
   it('ten concurrent completions of different quests all count, once each', async () => {
     for (let i = 0; i < 10; i++) await pg.run('/quest create "Batch" difficulty:easy estimate:30m', 'yan');
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => pg.run(`/quest complete #${i + 1}`, 'yan')));
-    expect(replies.filter((r) => r.tone !== "success").map((r) => r.text)).toEqual([]);
+    expect(replies.filter((r) => r.tone !== 'success').map((r) => r.text)).toEqual([]);
     const [user] = await pg.sql<{ xp: number; completions: number; daily: number }>(
       `select u.experience_points as xp, (select completions from user_stats s where s.user_id = u.id) as completions,
          (select current_count from streaks s where s.user_id = u.id and s.streak_type = 'daily' and s.is_active) as daily

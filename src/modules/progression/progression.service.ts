@@ -102,10 +102,21 @@ export class ProgressionService implements CompletionHook {
       level: levelAfter,
       ledger: [
         { amount: xp, reason: 'quest', details: { ...details } },
-        ...achievements.unlocked.filter((a) => a.xpReward > 0).map((a): LedgerEntry => ({ amount: a.xpReward, reason: 'achievement', details: { code: a.code } })),
+        ...achievements.unlocked
+          .filter((a) => a.xpReward > 0)
+          .map((a): LedgerEntry => ({ amount: a.xpReward, reason: 'achievement', details: { code: a.code } })),
       ],
       notices: [
-        ...(leveledUp ? [{ type: 'level_up', title: `Level ${levelAfter}!`, message: `You reached level ${levelAfter}.`, data: { level: levelAfter, previousLevel: state.level, xp: achievements.xp } }] : []),
+        ...(leveledUp
+          ? [
+              {
+                type: 'level_up',
+                title: `Level ${levelAfter}!`,
+                message: `You reached level ${levelAfter}.`,
+                data: { level: levelAfter, previousLevel: state.level, xp: achievements.xp },
+              },
+            ]
+          : []),
         ...achievements.unlocked.map((a) => ({
           type: 'achievement_unlocked',
           title: `Achievement unlocked: ${a.name}`,
@@ -191,7 +202,14 @@ export class ProgressionService implements CompletionHook {
         scores: { all: user.xp, week: state.week - amount, month: state.month - amount },
         now,
       });
-      return { quest: { number: found.number, title: found.title, status }, xpRemoved: amount, xp: user.xp, level: user.level, levelBefore: state.level, steppedBack };
+      return {
+        quest: { number: found.number, title: found.title, status },
+        xpRemoved: amount,
+        xp: user.xp,
+        level: user.level,
+        levelBefore: state.level,
+        steppedBack,
+      };
     });
   }
 

@@ -114,9 +114,21 @@ export class StreakRepository {
   async applyUndo(userId: string, writes: StreakUndoWrites): Promise<void> {
     // raw: four dependent writes (delete, reactivate, bulk update with per-row values, freeze bank) in one round trip
     const statements = [
-      ...(writes.deletes.length ? [{ sql: 'delete from streaks where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)', params: [userId, JSON.stringify(writes.deletes)] }] : []),
+      ...(writes.deletes.length
+        ? [
+            {
+              sql: 'delete from streaks where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
+              params: [userId, JSON.stringify(writes.deletes)],
+            },
+          ]
+        : []),
       ...(writes.reactivate.length
-        ? [{ sql: 'update streaks set is_active = true where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)', params: [userId, JSON.stringify(writes.reactivate)] }]
+        ? [
+            {
+              sql: 'update streaks set is_active = true where user_id = ? and id in (select jsonb_array_elements_text(?::jsonb)::uuid)',
+              params: [userId, JSON.stringify(writes.reactivate)],
+            },
+          ]
         : []),
       ...(writes.updates.length ? [updateRowsStatement(userId, writes.updates)] : []),
       ...(writes.freezes !== null ? [{ sql: 'update user_profiles set streak_freezes = ? where user_id = ?', params: [writes.freezes, userId] }] : []),

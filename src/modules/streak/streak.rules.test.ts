@@ -125,12 +125,9 @@ describe('calendar keys', () => {
     expect(periodsBetween(type, a, b)).toBe(n);
   });
 
-  it.each(['2026-02-30', '2026-1-05', '2026-W48', '', '2026-11'])(
-    'GIVEN the malformed day "%s" WHEN it is used THEN it is refused',
-    (day) => {
-      expect(() => daysBetween(day, '2026-01-01')).toThrow(RangeError);
-    },
-  );
+  it.each(['2026-02-30', '2026-1-05', '2026-W48', '', '2026-11'])('GIVEN the malformed day "%s" WHEN it is used THEN it is refused', (day) => {
+    expect(() => daysBetween(day, '2026-01-01')).toThrow(RangeError);
+  });
 });
 
 describe('applyCompletion: sequences', () => {
@@ -156,36 +153,59 @@ describe('applyCompletion: sequences', () => {
 
   it.each<[string, string, number, string[]]>([
     // [behaviour, zone, day start, completion instants]
-    ['New York late nights over spring-forward with a 03:00 day start', 'America/New_York', 3, [
-      '2026-03-07T03:00:00Z', // 03-06 22:00 EST -> 03-06
-      '2026-03-08T06:30:00Z', // 03-08 01:30 EST -> 03-07
-      '2026-03-09T02:00:00Z', // 03-08 22:00 EDT -> 03-08
-      '2026-03-09T06:30:00Z', // 03-09 02:30 EDT -> 03-08 again
-      '2026-03-10T03:30:00Z', // 03-09 23:30 EDT -> 03-09
-    ]],
-    ['New York late nights over fall-back with a 03:00 day start', 'America/New_York', 3, [
-      '2026-10-30T02:00:00Z', // 10-29 22:00 EDT -> 10-29
-      '2026-10-31T02:00:00Z', // 10-30 22:00 EDT -> 10-30
-      '2026-11-01T05:30:00Z', // 11-01 01:30 EDT -> 10-31
-      '2026-11-01T07:30:00Z', // 11-01 02:30 EST (after the repeated hour) -> 10-31 again
-      '2026-11-01T08:30:00Z', // 11-01 03:30 EST -> 11-01
-    ]],
-    ['Berlin around midnight over spring-forward', 'Europe/Berlin', 0, [
-      '2026-03-27T22:30:00Z', // 03-27 23:30 CET
-      '2026-03-28T22:30:00Z', // 03-28 23:30 CET
-      '2026-03-28T23:30:00Z', // 03-29 00:30 CET
-      '2026-03-29T21:30:00Z', // 03-29 23:30 CEST -> 03-29 again
-      '2026-03-30T21:30:00Z', // 03-30 23:30 CEST
-    ]],
-    ['Berlin around midnight over fall-back', 'Europe/Berlin', 0, [
-      '2026-10-23T21:30:00Z', // 10-23 23:30 CEST
-      '2026-10-24T21:30:00Z', // 10-24 23:30 CEST
-      '2026-10-24T22:30:00Z', // 10-25 00:30 CEST
-      '2026-10-25T22:30:00Z', // 10-25 23:30 CET -> 10-25 again
-      '2026-10-25T23:15:00Z', // 10-26 00:15 CET
-    ]],
+    [
+      'New York late nights over spring-forward with a 03:00 day start',
+      'America/New_York',
+      3,
+      [
+        '2026-03-07T03:00:00Z', // 03-06 22:00 EST -> 03-06
+        '2026-03-08T06:30:00Z', // 03-08 01:30 EST -> 03-07
+        '2026-03-09T02:00:00Z', // 03-08 22:00 EDT -> 03-08
+        '2026-03-09T06:30:00Z', // 03-09 02:30 EDT -> 03-08 again
+        '2026-03-10T03:30:00Z', // 03-09 23:30 EDT -> 03-09
+      ],
+    ],
+    [
+      'New York late nights over fall-back with a 03:00 day start',
+      'America/New_York',
+      3,
+      [
+        '2026-10-30T02:00:00Z', // 10-29 22:00 EDT -> 10-29
+        '2026-10-31T02:00:00Z', // 10-30 22:00 EDT -> 10-30
+        '2026-11-01T05:30:00Z', // 11-01 01:30 EDT -> 10-31
+        '2026-11-01T07:30:00Z', // 11-01 02:30 EST (after the repeated hour) -> 10-31 again
+        '2026-11-01T08:30:00Z', // 11-01 03:30 EST -> 11-01
+      ],
+    ],
+    [
+      'Berlin around midnight over spring-forward',
+      'Europe/Berlin',
+      0,
+      [
+        '2026-03-27T22:30:00Z', // 03-27 23:30 CET
+        '2026-03-28T22:30:00Z', // 03-28 23:30 CET
+        '2026-03-28T23:30:00Z', // 03-29 00:30 CET
+        '2026-03-29T21:30:00Z', // 03-29 23:30 CEST -> 03-29 again
+        '2026-03-30T21:30:00Z', // 03-30 23:30 CEST
+      ],
+    ],
+    [
+      'Berlin around midnight over fall-back',
+      'Europe/Berlin',
+      0,
+      [
+        '2026-10-23T21:30:00Z', // 10-23 23:30 CEST
+        '2026-10-24T21:30:00Z', // 10-24 23:30 CEST
+        '2026-10-24T22:30:00Z', // 10-25 00:30 CEST
+        '2026-10-25T22:30:00Z', // 10-25 23:30 CET -> 10-25 again
+        '2026-10-25T23:15:00Z', // 10-26 00:15 CET
+      ],
+    ],
   ])('GIVEN %s WHEN completing every user-day THEN the streak runs 4 days unbroken', (_b, zone, start, instants) => {
-    const result = replay('daily', instants.map((i) => userDay(at(i), zone, start)));
+    const result = replay(
+      'daily',
+      instants.map((i) => userDay(at(i), zone, start)),
+    );
     expect(result.events).toEqual(['started', 'continued', 'continued', 'same_period', 'continued']);
     expect(result.state.currentCount).toBe(4);
   });
@@ -279,31 +299,97 @@ describe('applyCompletion: time-zone changes and the date line', () => {
   it.each<[string, string, string, string, string, number, StreakEvent, number, string]>([
     // [behaviour, last completion, old zone, this completion, new zone, freezes, event, count, stored date]
     // Honolulu (UTC-10) -> Kiritimati (UTC+14): the date jumps a day ahead.
-    ['Honolulu -> Kiritimati, next evening there (date 11-11 skipped)',
-      '2026-11-11T06:00:00Z', 'Pacific/Honolulu', '2026-11-12T08:00:00Z', 'Pacific/Kiritimati', 0, 'continued', 6, '2026-11-12'],
-    ['Honolulu -> Kiritimati, same evening on arrival',
-      '2026-11-11T06:00:00Z', 'Pacific/Honolulu', '2026-11-11T09:00:00Z', 'Pacific/Kiritimati', 0, 'same_period', 5, '2026-11-11'],
+    [
+      'Honolulu -> Kiritimati, next evening there (date 11-11 skipped)',
+      '2026-11-11T06:00:00Z',
+      'Pacific/Honolulu',
+      '2026-11-12T08:00:00Z',
+      'Pacific/Kiritimati',
+      0,
+      'continued',
+      6,
+      '2026-11-12',
+    ],
+    [
+      'Honolulu -> Kiritimati, same evening on arrival',
+      '2026-11-11T06:00:00Z',
+      'Pacific/Honolulu',
+      '2026-11-11T09:00:00Z',
+      'Pacific/Kiritimati',
+      0,
+      'same_period',
+      5,
+      '2026-11-11',
+    ],
     // Tokyo (UTC+9) -> Los Angeles (UTC-8): flying east, 11-10 happens twice.
-    ['Tokyo -> Los Angeles, 11-10 again in the evening',
-      '2026-11-10T11:00:00Z', 'Asia/Tokyo', '2026-11-11T04:00:00Z', 'America/Los_Angeles', 0, 'same_period', 5, '2026-11-10'],
-    ['Tokyo morning -> Los Angeles, 11-10 again after 29 hours',
-      '2026-11-09T23:00:00Z', 'Asia/Tokyo', '2026-11-11T04:00:00Z', 'America/Los_Angeles', 0, 'same_period', 5, '2026-11-10'],
+    [
+      'Tokyo -> Los Angeles, 11-10 again in the evening',
+      '2026-11-10T11:00:00Z',
+      'Asia/Tokyo',
+      '2026-11-11T04:00:00Z',
+      'America/Los_Angeles',
+      0,
+      'same_period',
+      5,
+      '2026-11-10',
+    ],
+    [
+      'Tokyo morning -> Los Angeles, 11-10 again after 29 hours',
+      '2026-11-09T23:00:00Z',
+      'Asia/Tokyo',
+      '2026-11-11T04:00:00Z',
+      'America/Los_Angeles',
+      0,
+      'same_period',
+      5,
+      '2026-11-10',
+    ],
     // Los Angeles -> Tokyo: flying west, 11-11 never happens for the traveller.
-    ['Los Angeles -> Tokyo, 11-11 skipped, keeps a banked freeze',
-      '2026-11-11T04:00:00Z', 'America/Los_Angeles', '2026-11-12T01:00:00Z', 'Asia/Tokyo', 1, 'continued', 6, '2026-11-12'],
-    ['Los Angeles -> Tokyo, a real miss still breaks',
-      '2026-11-11T04:00:00Z', 'America/Los_Angeles', '2026-11-14T01:00:00Z', 'Asia/Tokyo', 0, 'broken_and_restarted', 1, '2026-11-14'],
-    ['Berlin -> New York, an ordinary next day',
-      '2026-03-29T20:00:00Z', 'Europe/Berlin', '2026-03-31T01:00:00Z', 'America/New_York', 0, 'continued', 6, '2026-03-30'],
-  ])('GIVEN %s WHEN completing with the zone change THEN it neither breaks nor double counts', (_b, last, oldZone, now, newZone, freezes, event, count, stored) => {
-    const state = streak({ lastActivityDate: userDay(at(last), oldZone), freezes });
-    const day = userDay(at(now), newZone);
-    const result = applyCompletion(state, 'daily', day, { zoneChange: change(last, oldZone, now, newZone) });
-    expect(result.event).toBe(event);
-    expect(result.state.currentCount).toBe(count);
-    expect(result.state.lastActivityDate).toBe(stored);
-    expect(result.state.freezes).toBe(freezes);
-  });
+    [
+      'Los Angeles -> Tokyo, 11-11 skipped, keeps a banked freeze',
+      '2026-11-11T04:00:00Z',
+      'America/Los_Angeles',
+      '2026-11-12T01:00:00Z',
+      'Asia/Tokyo',
+      1,
+      'continued',
+      6,
+      '2026-11-12',
+    ],
+    [
+      'Los Angeles -> Tokyo, a real miss still breaks',
+      '2026-11-11T04:00:00Z',
+      'America/Los_Angeles',
+      '2026-11-14T01:00:00Z',
+      'Asia/Tokyo',
+      0,
+      'broken_and_restarted',
+      1,
+      '2026-11-14',
+    ],
+    [
+      'Berlin -> New York, an ordinary next day',
+      '2026-03-29T20:00:00Z',
+      'Europe/Berlin',
+      '2026-03-31T01:00:00Z',
+      'America/New_York',
+      0,
+      'continued',
+      6,
+      '2026-03-30',
+    ],
+  ])(
+    'GIVEN %s WHEN completing with the zone change THEN it neither breaks nor double counts',
+    (_b, last, oldZone, now, newZone, freezes, event, count, stored) => {
+      const state = streak({ lastActivityDate: userDay(at(last), oldZone), freezes });
+      const day = userDay(at(now), newZone);
+      const result = applyCompletion(state, 'daily', day, { zoneChange: change(last, oldZone, now, newZone) });
+      expect(result.event).toBe(event);
+      expect(result.state.currentCount).toBe(count);
+      expect(result.state.lastActivityDate).toBe(stored);
+      expect(result.state.freezes).toBe(freezes);
+    },
+  );
 
   it('GIVEN a skipped date from flying west WHEN the zone change is not passed THEN the naive gap would break it', () => {
     const state = streak({ lastActivityDate: '2026-11-10' });

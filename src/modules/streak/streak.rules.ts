@@ -21,12 +21,7 @@ export interface StreakState {
   freezes: number;
 }
 
-export type StreakEvent =
-  | 'started'
-  | 'continued'
-  | 'same_period'
-  | 'bridged_with_freeze'
-  | 'broken_and_restarted';
+export type StreakEvent = 'started' | 'continued' | 'same_period' | 'bridged_with_freeze' | 'broken_and_restarted';
 
 /**
  * Result of {@link applyCompletion}. `state` is the row to keep active. When the old
@@ -142,12 +137,7 @@ export function periodsBetween(type: StreakType, from: string, to: string): numb
   }
 }
 
-function gapSinceLastActivity(
-  state: StreakState,
-  type: StreakType,
-  day: string,
-  zoneChange: ZoneChange | undefined,
-): number {
+function gapSinceLastActivity(state: StreakState, type: StreakType, day: string, zoneChange: ZoneChange | undefined): number {
   const stored = periodsBetween(type, state.lastActivityDate, day);
   if (!zoneChange) return stored;
   const { lastActivityAt, now } = zoneChange;
@@ -181,15 +171,9 @@ function startState(day: string, previous: StreakState | null): StreakState {
   };
 }
 
-function advance(
-  state: StreakState,
-  type: StreakType,
-  day: string,
-  freezes: number,
-): { state: StreakState; freezeEarned: boolean } {
+function advance(state: StreakState, type: StreakType, day: string, freezes: number): { state: StreakState; freezeEarned: boolean } {
   const currentCount = state.currentCount + 1;
-  const freezeEarned =
-    type === 'daily' && currentCount % FREEZE_EVERY_DAYS === 0 && freezes < MAX_FREEZES;
+  const freezeEarned = type === 'daily' && currentCount % FREEZE_EVERY_DAYS === 0 && freezes < MAX_FREEZES;
   return {
     state: {
       ...state,
@@ -215,12 +199,7 @@ function advance(
  * Daily counts reaching a multiple of {@link FREEZE_EVERY_DAYS} earn a freeze, at most
  * {@link MAX_FREEZES} banked. Pass `opts.zoneChange` to apply the time-zone rule.
  */
-export function applyCompletion(
-  state: StreakState | null,
-  type: StreakType,
-  day: string,
-  opts: StreakOptions = {},
-): StreakTransition {
+export function applyCompletion(state: StreakState | null, type: StreakType, day: string, opts: StreakOptions = {}): StreakTransition {
   parseDay(day);
   if (!state || !state.isActive) {
     return { event: 'started', state: startState(day, state), freezeEarned: false };
@@ -256,12 +235,7 @@ export function applyCompletion(
  * banked freeze can bridge). A row not yet marked ended may already be dead; use this for
  * display and for jobs that close rows.
  */
-export function isStreakAlive(
-  state: StreakState | null,
-  type: StreakType,
-  today: string,
-  opts: StreakOptions = {},
-): boolean {
+export function isStreakAlive(state: StreakState | null, type: StreakType, today: string, opts: StreakOptions = {}): boolean {
   if (!state || !state.isActive) return false;
   const gap = gapSinceLastActivity(state, type, today, opts.zoneChange);
   return gap <= 1 || (type === 'daily' && gap === 2 && state.freezes > 0);
@@ -272,11 +246,7 @@ export function isStreakAlive(
  * bonus: today's completion does not count (a streak started today is 0), and a streak
  * already broken as of today is 0. `state` is the daily row.
  */
-export function streakAtDayStart(
-  state: StreakState | null,
-  today: string,
-  opts: StreakOptions = {},
-): number {
+export function streakAtDayStart(state: StreakState | null, today: string, opts: StreakOptions = {}): number {
   if (!state || !isStreakAlive(state, 'daily', today, opts)) return 0;
   const gap = gapSinceLastActivity(state, 'daily', today, opts.zoneChange);
   return gap <= 0 ? Math.max(0, state.currentCount - 1) : state.currentCount;

@@ -161,13 +161,18 @@ export async function recordStreaks(
       case 'same_period': {
         const moved = next.lastActivityDate !== row!.lastActivityDate;
         const last = next.lastActivityDate;
-        const undo = row!.metadata.undo?.count === next.currentCount ? { ...row!.metadata.undo, days: { ...row!.metadata.undo.days, [last]: (row!.metadata.undo.days[last] ?? 0) + 1 } } : undefined;
+        const undo =
+          row!.metadata.undo?.count === next.currentCount
+            ? { ...row!.metadata.undo, days: { ...row!.metadata.undo.days, [last]: (row!.metadata.undo.days[last] ?? 0) + 1 } }
+            : undefined;
         updates.push(write(row!.id, { zone: moved || !row!.metadata.zone ? anchor : row!.metadata.zone, ...(undo ? { undo } : {}) }));
         break;
       }
       case 'continued':
       case 'bridged_with_freeze':
-        updates.push(write(row!.id, { zone: anchor, undo: { count: next.currentCount, days: { [day]: 1 }, previous: snapshot(row!), endedRowId: null, freezeDelta } }));
+        updates.push(
+          write(row!.id, { zone: anchor, undo: { count: next.currentCount, days: { [day]: 1 }, previous: snapshot(row!), endedRowId: null, freezeDelta } }),
+        );
         break;
       case 'started':
         inserts.push(write(null, { zone: anchor, undo: { count: 1, days: { [day]: 1 }, previous: null, endedRowId: null, freezeDelta: 0 } }));
@@ -209,7 +214,12 @@ function endedColumns(row: StreakRow): Partial<StreakRowWrite> {
  * step of a row can be undone, and a row that has moved on since is left alone.
  * Returns the freeze bank after the undo.
  */
-export async function undoStreaks(em: EntityManager, userId: string, marks: StreakMarks, freezes: number): Promise<{ freezes: number; steppedBack: StreakType[] }> {
+export async function undoStreaks(
+  em: EntityManager,
+  userId: string,
+  marks: StreakMarks,
+  freezes: number,
+): Promise<{ freezes: number; steppedBack: StreakType[] }> {
   const ids = Object.values(marks).map((m) => m!.row);
   if (!ids.length) return { freezes, steppedBack: [] };
   const repository = new StreakRepository(em);

@@ -57,7 +57,10 @@ export class SettingsService {
   /** `22:00-07:00` (also `22:00 07:00` or `22:00 to 07:00`), wrapping midnight when the end is earlier; or `off`. */
   async setQuietHours(userId: string, hours: string): Promise<SettingsView> {
     if (OFF.test(hours.trim())) return this.update(userId, 'quiet_hours', () => ({ quietHoursStart: null, quietHoursEnd: null }));
-    const parts = hours.trim().split(/\s*(?:\s|-|–|to)\s*/i).filter(Boolean);
+    const parts = hours
+      .trim()
+      .split(/\s*(?:\s|-|–|to)\s*/i)
+      .filter(Boolean);
     const [from, to] = parts.map(parseClock);
     if (parts.length !== 2 || !from || !to) throw new ValidationError(settingsMessages.hours_invalid({ hours }), { field: 'hours' });
     if (from === to) throw new ValidationError(settingsMessages.hours_equal({ time: from }), { field: 'hours' });
@@ -72,14 +75,24 @@ export class SettingsService {
    */
   async setLeaderboard(userId: string, optIn: boolean, now: Date): Promise<SettingsView> {
     let scores: UserScores | undefined;
-    const view = await this.update(userId, 'leaderboard', () => ({ leaderboardOptIn: optIn }), async (tx) => {
-      scores = await this.leaderboard.scoresFor(tx, userId, now);
-    });
+    const view = await this.update(
+      userId,
+      'leaderboard',
+      () => ({ leaderboardOptIn: optIn }),
+      async (tx) => {
+        scores = await this.leaderboard.scoresFor(tx, userId, now);
+      },
+    );
     if (scores) await this.leaderboard.publish(scores);
     return view;
   }
 
-  private update(userId: string, setting: string, change: (current: SettingsView) => SettingsChange, then?: (tx: EntityManager) => Promise<void>): Promise<SettingsView> {
+  private update(
+    userId: string,
+    setting: string,
+    change: (current: SettingsView) => SettingsChange,
+    then?: (tx: EntityManager) => Promise<void>,
+  ): Promise<SettingsView> {
     return this.users.updateSettings(userId, setting, change, then);
   }
 }
