@@ -56,7 +56,12 @@ export async function benchDiscordHttp(): Promise<void> {
     // Signed up front (timestamps stay well inside the 5-minute window) so the clock measures the app.
     const signed = (count: number): SignedRequest[] =>
       Array.from({ length: count }, (_, i) => {
-        const { payload } = fake.buildInteraction({ type: 2, userId: users[i % USERS]!, guildId: GUILD, data: { id: '1', name: 'quest', type: 1, options: [{ name: 'list', type: 1 }] } });
+        const { payload } = fake.buildInteraction({
+          type: 2,
+          userId: users[i % USERS]!,
+          guildId: GUILD,
+          data: { id: '1', name: 'quest', type: 1, options: [{ name: 'list', type: 1 }] },
+        });
         const body = JSON.stringify(payload);
         return { body, headers: discordSignatureHeaders(keys.privateKey, body) };
       });
@@ -65,7 +70,9 @@ export async function benchDiscordHttp(): Promise<void> {
     if (misses) throw new Error(`${misses} interactions were not answered with a message (type 4) in the HTTP response`);
     const rate = (TOTAL / wall) * 1000;
     const p99 = percentile(latencies, 99);
-    console.log(`${TOTAL} signed /quest list interactions at concurrency ${CONCURRENCY} on ${db ? 'PostgreSQL' : 'embedded PGlite'} (${USERS} users x ${QUESTS_PER_USER} quests)`);
+    console.log(
+      `${TOTAL} signed /quest list interactions at concurrency ${CONCURRENCY} on ${db ? 'PostgreSQL' : 'embedded PGlite'} (${USERS} users x ${QUESTS_PER_USER} quests)`,
+    );
     table([
       {
         'requests/s': rate.toFixed(0),

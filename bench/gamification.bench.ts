@@ -59,10 +59,14 @@ export async function benchGamification(databaseUrl: string): Promise<void> {
 
     const samples = new Samples();
     await runConcurrent(HEAVY * 5, 1, async (i) => completeNext(heavyUser(i % HEAVY), samples, 'complete: one at a time'));
-    const spread = await runConcurrent(COMPLETIONS, CONCURRENCY, async (i) => completeNext(heavyUser(i % HEAVY), samples, `complete: ${HEAVY} users, 1 in flight each`));
+    const spread = await runConcurrent(COMPLETIONS, CONCURRENCY, async (i) =>
+      completeNext(heavyUser(i % HEAVY), samples, `complete: ${HEAVY} users, 1 in flight each`),
+    );
     const same = await runConcurrent(CONCURRENCY * 10, CONCURRENCY, async () => completeNext(heavyUser(0), samples, 'complete: 1 user, 32 in flight'));
     await leaderboardWritesSettled(app.kv);
-    console.log(`\n/quest complete at concurrency ${CONCURRENCY} (${(COMPLETIONS / spread * 1000).toFixed(0)} and ${((CONCURRENCY * 10) / same * 1000).toFixed(0)} completions/s)`);
+    console.log(
+      `\n/quest complete at concurrency ${CONCURRENCY} (${((COMPLETIONS / spread) * 1000).toFixed(0)} and ${(((CONCURRENCY * 10) / same) * 1000).toFixed(0)} completions/s)`,
+    );
     table(samples.rows().map((r) => ({ scenario: r.label, count: r.count, p50: fmt(r.p50), p99: fmt(r.p99) })));
 
     const leaderboard = new LeaderboardService(app.db.orm.em.fork(), app.kv, app.logger);

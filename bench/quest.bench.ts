@@ -100,7 +100,8 @@ export async function benchQuests(baseUrl: string): Promise<void> {
     ] as const;
     for (let round = 0; round < rounds; round++) {
       for (const [concurrency, total] of levels) {
-        for (const side of sides) keep(`${side.name}@${concurrency}`, (await ask(side, { type: 'closed', concurrency, total })) as { ms: number; rows: LatencyRows });
+        for (const side of sides)
+          keep(`${side.name}@${concurrency}`, (await ask(side, { type: 'closed', concurrency, total })) as { ms: number; rows: LatencyRows });
         keep(`floor@${concurrency}`, await floor(concurrency, total));
       }
     }

@@ -16,7 +16,18 @@ import { fmt, freshDatabase, table } from './harness.js';
 
 const USERS = 100_000;
 const DUE = 20_000;
-const ZONES = ['America/New_York', 'Europe/Berlin', 'Asia/Tokyo', 'America/Los_Angeles', 'Europe/London', 'Asia/Kolkata', 'Australia/Sydney', 'America/Sao_Paulo', 'UTC', 'Asia/Shanghai'];
+const ZONES = [
+  'America/New_York',
+  'Europe/Berlin',
+  'Asia/Tokyo',
+  'America/Los_Angeles',
+  'Europe/London',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+  'America/Sao_Paulo',
+  'UTC',
+  'Asia/Shanghai',
+];
 const DISCORD_LIMIT = 50;
 const DISCORD_DMS = 600;
 const SLACK_LIMIT = 20;
@@ -41,7 +52,11 @@ export async function benchReminders(baseUrl: string): Promise<void> {
   const db = await freshDatabase(baseUrl, 'questlog_bench_reminders');
   const discordFake = await DiscordFake.start({ applicationId: APP_ID, globalRateLimit: DISCORD_LIMIT });
   // Every seeded Slack user exists in the fake's workspace (n % 3 === 1, as in seed()).
-  const slackUsers = Object.fromEntries(Array.from({ length: USERS }, (_, i) => i + 1).filter((n) => n % 3 === 1).map((n) => [`U${String(n).padStart(9, '0')}`, { name: `c${n}` }]));
+  const slackUsers = Object.fromEntries(
+    Array.from({ length: USERS }, (_, i) => i + 1)
+      .filter((n) => n % 3 === 1)
+      .map((n) => [`U${String(n).padStart(9, '0')}`, { name: `c${n}` }]),
+  );
   const slackFake = await SlackFake.start({ teamId: SLACK_TEAM, users: slackUsers, rateLimits: { 'chat.postMessage': SLACK_LIMIT } });
   const env = {
     PORT: '0',
@@ -92,20 +107,33 @@ export async function benchReminders(baseUrl: string): Promise<void> {
     const discordRequests = discordFake.requests.length - discordBefore;
 
     // 3. The same against the Slack fake (chat.postMessage limited to 20/s).
-    const slackIds = await app.db.orm.em.fork().execute<{ user_id: string }[]>(`select user_id from user_identities where platform = 'slack' order by user_id limit ${SLACK_DMS}`);
-    await app.db.orm.em.fork().execute(
-      `update notifications set is_sent = false, delivered_via = null where type = 'reminder' and user_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-      [JSON.stringify(slackIds.map((r) => r.user_id))],
-    );
+    const slackIds = await app.db.orm.em
+      .fork()
+      .execute<{ user_id: string }[]>(`select user_id from user_identities where platform = 'slack' order by user_id limit ${SLACK_DMS}`);
+    await app.db.orm.em
+      .fork()
+      .execute(
+        `update notifications set is_sent = false, delivered_via = null where type = 'reminder' and user_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+        [JSON.stringify(slackIds.map((r) => r.user_id))],
+      );
     const slackBefore = slackFake.calls('chat.postMessage').length;
     const s0 = performance.now();
-    const slackDelivery = new NotificationDelivery(() => new NotificationRepository(app.db.orm.em.fork()), { router: app.notifier, logger, batchSize: 200, rates: { slack: Math.floor(SLACK_LIMIT * 0.95) } });
+    const slackDelivery = new NotificationDelivery(() => new NotificationRepository(app.db.orm.em.fork()), {
+      router: app.notifier,
+      logger,
+      batchSize: 200,
+      rates: { slack: Math.floor(SLACK_LIMIT * 0.95) },
+    });
     const slackResult = await slackDelivery.run(() => now);
     const slackMs = performance.now() - s0;
     const slackPosts = slackFake.calls('chat.postMessage').length - slackBefore;
 
     // 4. Two workers with their own pools draining one outbox: every row once.
-    const other = await createApp(loadConfig({ ...env, DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '', DISCORD_GATEWAY: '', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' }), logger, { poolMax: 8 });
+    const other = await createApp(
+      loadConfig({ ...env, DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '', DISCORD_GATEWAY: '', SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' }),
+      logger,
+      { poolMax: 8 },
+    );
     second.push(other);
     const seen = new Map<string, number>();
     const counting = (): Notifier => ({
@@ -142,7 +170,11 @@ export async function benchReminders(baseUrl: string): Promise<void> {
         value: `${(slackPosts / (slackMs / 1000)).toFixed(1)} posts/s`,
         detail: `${slackResult.sent} DMs in ${fmt(slackMs)}; ${((slackPosts / (slackMs / 1000) / SLACK_LIMIT) * 100).toFixed(1)}% of the limit; 429s: ${slackFake.rateLimited}`,
       },
-      { measure: 'two workers, one outbox', value: `${sends - seen.size} duplicates`, detail: `${a!.sent} + ${b!.sent} sent of ${DUPLICATE_ROWS} rows, ${seen.size} distinct, in ${fmt(twoMs)}` },
+      {
+        measure: 'two workers, one outbox',
+        value: `${sends - seen.size} duplicates`,
+        detail: `${a!.sent} + ${b!.sent} sent of ${DUPLICATE_ROWS} rows, ${seen.size} distinct, in ${fmt(twoMs)}`,
+      },
     ]);
   } finally {
     for (const other of second) await other.close();

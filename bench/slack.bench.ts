@@ -72,7 +72,9 @@ export async function benchSlack(): Promise<void> {
     });
     const rate = (TOTAL / wall) * 1000;
     const p99 = percentile(latencies, 99);
-    console.log(`${TOTAL} signed /quest list commands at concurrency ${CONCURRENCY} on ${db ? 'PostgreSQL' : 'embedded PGlite'} (${USERS} users x ${QUESTS_PER_USER} quests)`);
+    console.log(
+      `${TOTAL} signed /quest list commands at concurrency ${CONCURRENCY} on ${db ? 'PostgreSQL' : 'embedded PGlite'} (${USERS} users x ${QUESTS_PER_USER} quests)`,
+    );
     const row = (path: string, ms: number, samples: number[]) => ({
       path,
       'requests/s': ((TOTAL / ms) * 1000).toFixed(0),

@@ -5,8 +5,7 @@ import { escapeMarkdown as md } from '../src/core/markdown.js';
 import { groupCard, groupListReply } from '../src/modules/shared/quest-group.presenter.js';
 import { color } from './options.js';
 
-const categoryName = <R extends boolean = false>(description: string, required?: R) =>
-  opt.text({ description, required: required as R, max: 100 });
+const categoryName = <R extends boolean = false>(description: string, required?: R) => opt.text({ description, required: required as R, max: 100 });
 /** An existing category: suggested from the user's own. */
 const existingCategory = (description: string) => opt.text({ description, required: true, max: 100, suggest: 'category' });
 const description = () => opt.text({ description: 'What belongs in it', max: 1000 });

@@ -16,4 +16,20 @@ import notifications from './notifications.js';
 import suggest from './suggest.js';
 
 /** Every top-level command, in help order. */
-export const commands: CommandSpec[] = [questlog, help, quest, step, tag, category, project, profile, achievements, streak, leaderboard, stats, settings, notifications, suggest];
+export const commands: CommandSpec[] = [
+  questlog,
+  help,
+  quest,
+  step,
+  tag,
+  category,
+  project,
+  profile,
+  achievements,
+  streak,
+  leaderboard,
+  stats,
+  settings,
+  notifications,
+  suggest,
+];

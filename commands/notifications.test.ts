@@ -22,7 +22,9 @@ describe('/settings notifications and /settings email', () => {
     expect(reply.text).toContain('streak_risk by in_app: off.');
     expect(reply.text).toContain('**streak_risk**: in_app off · email on');
     expect(reply.text).toContain('**reminder**: in_app on · email on');
-    const rows = await app.sql('select notification_type, in_app_enabled, email_enabled from notification_preferences where user_id = ?', [await userId('nora')]);
+    const rows = await app.sql('select notification_type, in_app_enabled, email_enabled from notification_preferences where user_id = ?', [
+      await userId('nora'),
+    ]);
     expect(rows).toEqual([{ notification_type: 'streak_risk', in_app_enabled: false, email_enabled: true }]);
   });
 

@@ -81,7 +81,13 @@ describe('/project', () => {
 
   it('logs every project action', async () => {
     const start = Number((await snapshot()).logs);
-    for (const line of ['/project create Logged', '/project edit Logged color:#222222', '/project archive Logged', '/project unarchive Logged', '/project delete Logged']) {
+    for (const line of [
+      '/project create Logged',
+      '/project edit Logged color:#222222',
+      '/project archive Logged',
+      '/project unarchive Logged',
+      '/project delete Logged',
+    ]) {
       await app.run(line);
     }
     const rows = await app.sql<{ action_type: string }>(

@@ -5,8 +5,7 @@ import { escapeMarkdown as md } from '../src/core/markdown.js';
 import { groupCard, groupListReply } from '../src/modules/shared/quest-group.presenter.js';
 import { color } from './options.js';
 
-const projectName = <R extends boolean = false>(description: string, required?: R) =>
-  opt.text({ description, required: required as R, max: 100 });
+const projectName = <R extends boolean = false>(description: string, required?: R) => opt.text({ description, required: required as R, max: 100 });
 /** An existing project: suggested from the user's own. */
 const existingProject = (description: string) => opt.text({ description, required: true, max: 100, suggest: 'project' });
 const description = () => opt.text({ description: 'What the project is about', max: 1000 });

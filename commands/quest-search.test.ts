@@ -48,7 +48,9 @@ describe('/quest search', () => {
     const n = await create('del', '"Forgettable errand"');
     await app.run(`/quest delete #${n} confirm:yes`, 'del');
     expect(numbers(await app.run('/quest search forgettable', 'del'))).toEqual([]);
-    expect(await app.sql(`select count(*)::int as n from quest_search_documents d join quests q on q.id = d.quest_id where q.title = 'Forgettable errand'`)).toEqual([{ n: 0 }]);
+    expect(
+      await app.sql(`select count(*)::int as n from quest_search_documents d join quests q on q.id = d.quest_id where q.title = 'Forgettable errand'`),
+    ).toEqual([{ n: 0 }]);
     const empty = await app.run('/quest search "--"', 'del');
     expect(empty).toMatchObject({ tone: 'error' });
   });

@@ -85,7 +85,12 @@ describe('/quest edit', () => {
     await app.sql(`insert into projects (user_id, name) values (?, 'Spring clean')`, [owner]);
     const n = await create('edith', 'Sort the tools');
     const set = await app.run(`/quest edit #${n} category:home project:"spring clean"`, 'edith');
-    expect(set.fields).toEqual(expect.arrayContaining([{ name: 'Category', value: 'Home', inline: true }, { name: 'Project', value: 'Spring clean', inline: true }]));
+    expect(set.fields).toEqual(
+      expect.arrayContaining([
+        { name: 'Category', value: 'Home', inline: true },
+        { name: 'Project', value: 'Spring clean', inline: true },
+      ]),
+    );
     expect((await quest('edith', n)).category_id).not.toBeNull();
     const cleared = await app.run(`/quest edit #${n} category:none project:NONE`, 'edith');
     expect(cleared.text).toBe('✏️ Updated category, project.');
@@ -157,7 +162,10 @@ describe('/quest start', () => {
     await app.run(`/quest depend #${walls} on:#${paint}`, 'stan');
     await app.run(`/quest depend #${walls} on:#${tape} type:resource`, 'stan');
     const before = await snapshot();
-    expectRefusal(await app.run(`/quest start #${walls}`, 'stan'), new RegExp(`Can't start #${walls} Paint the walls yet: it waits on #${paint} Buy paint\\. Finish that first\\.`));
+    expectRefusal(
+      await app.run(`/quest start #${walls}`, 'stan'),
+      new RegExp(`Can't start #${walls} Paint the walls yet: it waits on #${paint} Buy paint\\. Finish that first\\.`),
+    );
     expect(await snapshot()).toBe(before);
     await app.run(`/quest complete #${paint}`, 'stan');
     // A resource dependency is a note, not a blocker.
@@ -178,7 +186,11 @@ describe('/quest complete', () => {
     const ask = await app.run(`/quest complete #${n} difficulty_rating:4 satisfaction:5`, 'cleo');
     expect(ask).toMatchObject({ title: `Complete #${n} Fix the bike?`, ephemeral: true });
     expect(ask.text).toContain('1 of 3 steps still unticked');
-    expect(ask.buttons?.[0]).toEqual({ label: 'Complete anyway', action: `quest complete #${n} difficulty_rating:4 satisfaction:5 force:yes`, style: 'success' });
+    expect(ask.buttons?.[0]).toEqual({
+      label: 'Complete anyway',
+      action: `quest complete #${n} difficulty_rating:4 satisfaction:5 force:yes`,
+      style: 'success',
+    });
     expect(await quest('cleo', n)).toMatchObject({ status: 'IN_PROGRESS' });
     const reply = await app.run(`/${ask.buttons![0]!.action}`, 'cleo');
     expect(reply.title).toBe(`🎉 Quest complete: #${n} Fix the bike`);
@@ -190,9 +202,14 @@ describe('/quest complete', () => {
       { name: 'Satisfaction', value: '5/5', inline: true },
     ]);
     expect(await quest('cleo', n)).toMatchObject({ status: 'COMPLETED', actual_duration: 95, completed_at: now });
-    const analytics = await app.sql('select time_spent_minutes, completion_rate, difficulty_rating, satisfaction_rating from quest_analytics where quest_id = ?', [id]);
+    const analytics = await app.sql(
+      'select time_spent_minutes, completion_rate, difficulty_rating, satisfaction_rating from quest_analytics where quest_id = ?',
+      [id],
+    );
     expect(analytics).toEqual([{ time_spent_minutes: 95, completion_rate: '66.67', difficulty_rating: 4, satisfaction_rating: 5 }]);
-    expect(await logs('cleo', 'quest_completed')).toEqual([{ action_data: expect.objectContaining({ number: n, actualDuration: 95, stepsDone: 2, stepsTotal: 3 }) }]);
+    expect(await logs('cleo', 'quest_completed')).toEqual([
+      { action_data: expect.objectContaining({ number: n, actualDuration: 95, stepsDone: 2, stepsTotal: 3 }) },
+    ]);
   });
 
   it('takes the time spent from minutes when given', async () => {
@@ -322,9 +339,9 @@ describe('/quest depend and undepend', () => {
     expect(added.fields?.find((f) => f.name === 'Waiting on')?.value).toBe(`#${a} Buy flour (sequential)`);
     expectRefusal(await app.run(`/quest depend #${b} on:#${a}`, 'dee'), /already waits on #\d+ Buy flour \(sequential\)/);
     expect((await app.run(`/quest depend #${b} on:#${a} type:time`, 'dee')).text).toBe(`🔗 Still waits on #${a} Buy flour, now as time.`);
-    expect(await app.sql('select dependency_type from quest_dependencies d join quests q on q.id = d.dependent_quest_id where q.user_id = ?', [await userId('dee')])).toEqual([
-      { dependency_type: 'time' },
-    ]);
+    expect(
+      await app.sql('select dependency_type from quest_dependencies d join quests q on q.id = d.dependent_quest_id where q.user_id = ?', [await userId('dee')]),
+    ).toEqual([{ dependency_type: 'time' }]);
     expect((await app.run(`/quest undepend #${b} on:#${a}`, 'dee')).text).toBe(`🔓 No longer waits on #${a} Buy flour.`);
     expectRefusal(await app.run(`/quest undepend #${b} on:#${a}`, 'dee'), /#\d+ Bake bread doesn't wait on #\d+ Buy flour\./);
     expect((await logs('dee', 'quest_dependency_added')).length).toBe(2);
@@ -391,15 +408,12 @@ describe("another user's quest is not found", () => {
     ['title', () => '"Owner secret plan"'],
   ];
 
-  it.each(lines.flatMap(([name, line]) => refs.map(([by, ref]) => [name, by, line, ref] as const)))(
-    '%s by %s',
-    async (_name, by, line, ref) => {
-      const before = await snapshot();
-      const reply = await app.run(line(ref()), 'intruder');
-      expectRefusal(reply, by === 'number' ? new RegExp(`Quest #${target} not found\\.`) : /No quest matches "Owner secret plan"\./);
-      expect(await snapshot()).toBe(before);
-    },
-  );
+  it.each(lines.flatMap(([name, line]) => refs.map(([by, ref]) => [name, by, line, ref] as const)))('%s by %s', async (_name, by, line, ref) => {
+    const before = await snapshot();
+    const reply = await app.run(line(ref()), 'intruder');
+    expectRefusal(reply, by === 'number' ? new RegExp(`Quest #${target} not found\\.`) : /No quest matches "Owner secret plan"\./);
+    expect(await snapshot()).toBe(before);
+  });
 });
 
 describe('bad input names the option and stores nothing', () => {
@@ -439,7 +453,10 @@ describe('/quest list paging', () => {
     const created: Array<{ number: number; rank: number }> = [];
     for (let i = 0; i < 25; i++) {
       const priority = priorities[i % priorities.length]!;
-      created.push({ number: await create('pager', `Paged quest ${i + 1}`, `priority:${priority}`), rank: ['low', 'medium', 'high', 'urgent'].indexOf(priority) });
+      created.push({
+        number: await create('pager', `Paged quest ${i + 1}`, `priority:${priority}`),
+        rank: ['low', 'medium', 'high', 'urgent'].indexOf(priority),
+      });
     }
     const expected = [...created].sort((a, b) => b.rank - a.rank || a.number - b.number).map((q) => q.number);
     const numbers = (reply: Reply) => [...(reply.text ?? '').matchAll(/\*\*#(\d+)\*\*/g)].map((m) => Number(m[1]));

@@ -1,13 +1,7 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import type { Difficulty, Priority, QuestStatus } from '../src/modules/columns.js';
-import {
-  dependencyReply,
-  dueEcho,
-  editedReply,
-  questCard,
-  questListReply,
-} from '../src/modules/quest/quest.presenter.js';
+import { dependencyReply, dueEcho, editedReply, questCard, questListReply } from '../src/modules/quest/quest.presenter.js';
 import { difficulty, estimate, priority, questRef, questRefs, questTitle, splitTags, tagList } from './options.js';
 import { formatDuration } from '../src/core/options.js';
 import { archiveOutcomesReply, bulkDeletePrompt, completeOutcomesReply, deleteOutcomesReply } from '../src/modules/quest/bulk.presenter.js';
@@ -176,7 +170,12 @@ export default defineCommand({
     }),
     complete: sub({
       description: 'Finish one or several quests and collect their XP',
-      examples: ['/quest complete #12', '/quest complete 12 13 14', '/quest complete #12 minutes:1h15m difficulty_rating:4 satisfaction:5', '/quest complete #12 force:yes'],
+      examples: [
+        '/quest complete #12',
+        '/quest complete 12 13 14',
+        '/quest complete #12 minutes:1h15m difficulty_rating:4 satisfaction:5',
+        '/quest complete #12 force:yes',
+      ],
       options: {
         quest: questRefs(),
         minutes: opt.duration({ description: 'Time it took, e.g. 45m; by default the time since you started it', min: 1, max: 1440, named: true }),

@@ -56,7 +56,11 @@ export default defineCommand({
       options: { hours: opt.text({ description: 'From-to in your time, e.g. 22:00-07:00, or off', max: 20, required: true }) },
       async handler(ctx, args) {
         const view = await ctx.services.settings.setQuietHours(ctx.user.id, args.hours);
-        return settingsReply(view, ctx.now, view.quietHoursStart ? `Quiet hours set: ${view.quietHoursStart}–${view.quietHoursEnd}.` : 'Quiet hours turned off.');
+        return settingsReply(
+          view,
+          ctx.now,
+          view.quietHoursStart ? `Quiet hours set: ${view.quietHoursStart}–${view.quietHoursEnd}.` : 'Quiet hours turned off.',
+        );
       },
     }),
     leaderboard: sub({

@@ -109,10 +109,10 @@ describe('/step', () => {
   ])('refuses step changes on a %s quest, saying why', async (status, reason) => {
     const q = await newQuest(`Finished ${status}`);
     await app.run(`/step add ${q} One`);
-    await app.sql(
-      `update quests set status = ? where number = ? and user_id = (select user_id from user_identities where platform_user_id = 'alice')`,
-      [status, q],
-    );
+    await app.sql(`update quests set status = ? where number = ? and user_id = (select user_id from user_identities where platform_user_id = 'alice')`, [
+      status,
+      q,
+    ]);
     const before = await storedSteps(q);
     const logs = await stepLogs();
     for (const line of [`/step done ${q} 1`, `/step add ${q} Two`, `/step move ${q} 1 1`, `/step remove ${q} 1`, `/step undo ${q} 1`]) {

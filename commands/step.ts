@@ -5,8 +5,7 @@ import { stepsReply } from '../src/modules/step/step.presenter.js';
 import { questRef } from './options.js';
 
 const stepRef = () => opt.text({ description: 'Step position (1, 2, …) or part of its title', required: true, max: 255 });
-const position = <R extends boolean = false>(description: string, required?: R) =>
-  opt.integer({ description, min: 1, max: 1000, required: required as R });
+const position = <R extends boolean = false>(description: string, required?: R) => opt.integer({ description, min: 1, max: 1000, required: required as R });
 
 export default defineCommand({
   name: 'step',

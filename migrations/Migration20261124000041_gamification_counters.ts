@@ -10,8 +10,12 @@ export class Migration20261124000041_gamification_counters extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table "experience_events" add column "details" jsonb not null default '{}';`);
 
-    this.addSql(`create table "user_stats" ("user_id" uuid not null, "completions" int not null default 0, "completions_by_difficulty" jsonb not null default '{}', "completions_by_category" jsonb not null default '{}', "completions_by_minute" jsonb not null default '{}', "steps_done" int not null default 0, "updated_at" timestamptz not null default now(), constraint "user_stats_pkey" primary key ("user_id"), constraint user_stats_completions_check check (completions >= 0), constraint user_stats_steps_done_check check (steps_done >= 0));`);
-    this.addSql(`alter table "user_stats" add constraint "user_stats_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `create table "user_stats" ("user_id" uuid not null, "completions" int not null default 0, "completions_by_difficulty" jsonb not null default '{}', "completions_by_category" jsonb not null default '{}', "completions_by_minute" jsonb not null default '{}', "steps_done" int not null default 0, "updated_at" timestamptz not null default now(), constraint "user_stats_pkey" primary key ("user_id"), constraint user_stats_completions_check check (completions >= 0), constraint user_stats_steps_done_check check (steps_done >= 0));`,
+    );
+    this.addSql(
+      `alter table "user_stats" add constraint "user_stats_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`,
+    );
     this.addSql(`create trigger "user_stats_set_updated_at" before update on "user_stats" for each row execute function set_updated_at();`);
 
     // Adds `delta` to the count under `key`; a count reaching 0 leaves the map, so an undone

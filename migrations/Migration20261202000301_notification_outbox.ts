@@ -13,11 +13,15 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261202000301_notification_outbox extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table "notifications" add column "dedupe_key" varchar(120) null, add column "deliver_after" timestamptz null, add column "lease_until" timestamptz null, add column "delivered_via" varchar(20) null;`);
+    this.addSql(
+      `alter table "notifications" add column "dedupe_key" varchar(120) null, add column "deliver_after" timestamptz null, add column "lease_until" timestamptz null, add column "delivered_via" varchar(20) null;`,
+    );
     this.addSql(`alter table "notifications" add constraint "notifications_user_dedupe_unique" unique ("user_id", "dedupe_key");`);
     this.addSql(`create index "idx_notifications_outbox" on "notifications" ("is_sent", "deliver_after");`);
     // Rows written before the outbox existed were shown in their command reply already.
-    this.addSql(`update "notifications" set "is_sent" = true, "sent_at" = "created_at", "delivered_via" = 'reply' where not "is_sent" and "type" in ('level_up', 'achievement_unlocked');`);
+    this.addSql(
+      `update "notifications" set "is_sent" = true, "sent_at" = "created_at", "delivered_via" = 'reply' where not "is_sent" and "type" in ('level_up', 'achievement_unlocked');`,
+    );
 
     this.addSql(`alter table "user_profiles" add column "streak_nudge_hour" smallint not null default 20, add column "next_streak_check_at" timestamptz null;`);
     this.addSql(`alter table "user_profiles" add constraint user_profiles_streak_nudge_hour_check check (streak_nudge_hour >= 0 and streak_nudge_hour <= 23);`);

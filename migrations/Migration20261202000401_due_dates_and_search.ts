@@ -10,9 +10,15 @@ export class Migration20261202000401_due_dates_and_search extends Migration {
     this.addSql(`alter table "quests" add column "due_at" timestamptz null;`);
     this.addSql(`create index "idx_quests_user_due_at" on "quests" ("user_id", "due_at");`);
 
-    this.addSql(`create table "quest_search_documents" ("quest_id" uuid not null, "user_id" uuid not null, "document" tsvector not null, constraint "quest_search_documents_pkey" primary key ("quest_id"));`);
-    this.addSql(`alter table "quest_search_documents" add constraint "quest_search_documents_quest_id_foreign" foreign key ("quest_id") references "quests" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "quest_search_documents" add constraint "quest_search_documents_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `create table "quest_search_documents" ("quest_id" uuid not null, "user_id" uuid not null, "document" tsvector not null, constraint "quest_search_documents_pkey" primary key ("quest_id"));`,
+    );
+    this.addSql(
+      `alter table "quest_search_documents" add constraint "quest_search_documents_quest_id_foreign" foreign key ("quest_id") references "quests" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "quest_search_documents" add constraint "quest_search_documents_user_id_foreign" foreign key ("user_id") references "users" ("id") on update cascade on delete cascade;`,
+    );
     this.addSql(`create index "idx_quest_search_documents_user_id" on "quest_search_documents" ("user_id");`);
     this.addSql(`create index "idx_quest_search_documents_document" on "quest_search_documents" using gin ("document");`);
 
@@ -32,7 +38,9 @@ export class Migration20261202000401_due_dates_and_search extends Migration {
         perform quest_search_refresh(new.id);
         return null;
       end $fn$;`);
-    this.addSql(`create trigger "quests_search_refresh" after insert or update of title, description on "quests" for each row execute function quests_search_refresh();`);
+    this.addSql(
+      `create trigger "quests_search_refresh" after insert or update of title, description on "quests" for each row execute function quests_search_refresh();`,
+    );
     this.addSql(`
       create or replace function quest_steps_search_refresh() returns trigger language plpgsql as $fn$
       begin
@@ -40,7 +48,9 @@ export class Migration20261202000401_due_dates_and_search extends Migration {
         if tg_op = 'INSERT' or (tg_op = 'UPDATE' and new.quest_id <> old.quest_id) then perform quest_search_refresh(new.quest_id); end if;
         return null;
       end $fn$;`);
-    this.addSql(`create trigger "quest_steps_search_refresh" after insert or update of title, quest_id or delete on "quest_steps" for each row execute function quest_steps_search_refresh();`);
+    this.addSql(
+      `create trigger "quest_steps_search_refresh" after insert or update of title, quest_id or delete on "quest_steps" for each row execute function quest_steps_search_refresh();`,
+    );
     this.addSql(`select quest_search_refresh(id) from quests;`);
   }
 }

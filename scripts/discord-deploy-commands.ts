@@ -10,7 +10,8 @@ import { deployCommands } from '../src/platforms/discord/discord.commands.js';
  */
 try {
   const { discord } = loadConfig();
-  if (!discord.token || !discord.applicationId) throw new ConfigError('Invalid configuration: DISCORD_TOKEN and DISCORD_APPLICATION_ID are required to deploy commands');
+  if (!discord.token || !discord.applicationId)
+    throw new ConfigError('Invalid configuration: DISCORD_TOKEN and DISCORD_APPLICATION_ID are required to deploy commands');
   const rest = new REST({ api: discord.apiUrl }).setToken(discord.token);
   const body = await deployCommands(rest, discord.applicationId, commands, discord.guildId);
   rest.clearHashSweeper();

@@ -8,13 +8,16 @@ function urlWithProtocols(protocols: string[]) {
   return z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 }
 
 const httpUrl = urlWithProtocols(['http:', 'https:']);
@@ -31,11 +34,23 @@ const schema = z
       .refine((v) => /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 65535, 'must be a port number between 0 and 65535')
       .transform(Number),
     DISCORD_TOKEN: optionalText,
-    DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d{5,25}$/, 'must be a numeric Discord snowflake').optional(),
-    DISCORD_PUBLIC_KEY: z.string().trim().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (the application public key)').optional(),
+    DISCORD_APPLICATION_ID: z
+      .string()
+      .trim()
+      .regex(/^\d{5,25}$/, 'must be a numeric Discord snowflake')
+      .optional(),
+    DISCORD_PUBLIC_KEY: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (the application public key)')
+      .optional(),
     DISCORD_GATEWAY: onOff.optional(),
     DISCORD_API_URL: httpUrl.default('https://discord.com/api'),
-    DISCORD_GUILD_ID: z.string().trim().regex(/^\d{5,25}$/, 'must be a numeric Discord snowflake').optional(),
+    DISCORD_GUILD_ID: z
+      .string()
+      .trim()
+      .regex(/^\d{5,25}$/, 'must be a numeric Discord snowflake')
+      .optional(),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_BOT_TOKEN: z.string().trim().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
     SLACK_APP_TOKEN: z.string().trim().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
@@ -49,7 +64,11 @@ const schema = z
     QUESTLOG_CONSOLE: onOff.optional(),
     QUESTLOG_JOBS: onOff.default('on'),
     SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']).optional(),
-    SMTP_FROM: z.string().trim().regex(/^[^\s@<>]+@[^\s@<>]+$|^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/, 'must be an address such as questlog@example.com or "Questlog <questlog@example.com>"').optional(),
+    SMTP_FROM: z
+      .string()
+      .trim()
+      .regex(/^[^\s@<>]+@[^\s@<>]+$|^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/, 'must be an address such as questlog@example.com or "Questlog <questlog@example.com>"')
+      .optional(),
     METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -73,7 +92,11 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required for Slack HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
     }
     if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !slackAuth) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (or configure the OAuth install)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_BOT_TOKEN'],
+        message: 'is required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN (or configure the OAuth install)',
+      });
     }
   });
 

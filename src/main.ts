@@ -23,14 +23,14 @@ async function main(): Promise<void> {
   }
   // In console mode the terminal is the chat: logs go to a file beside the data.
   const logger = config.console
-    ? (mkdirSync(config.dataDir, { recursive: true }), createLogger(config.logLevel, pino.destination({ dest: join(config.dataDir, 'questlog.log'), mkdir: true, sync: false })))
+    ? (mkdirSync(config.dataDir, { recursive: true }),
+      createLogger(config.logLevel, pino.destination({ dest: join(config.dataDir, 'questlog.log'), mkdir: true, sync: false })))
     : createLogger(config.logLevel);
 
   const app = await createApp(config, logger);
   // Platform SDKs load only when configured: local mode starts without them.
   const slack = config.slack.enabled ? await (await import('./platforms/slack/index.js')).startSlack(app) : undefined;
-  const discord =
-    config.discord.token || config.discord.publicKey ? await (await import('./platforms/discord/index.js')).startDiscord(app) : undefined;
+  const discord = config.discord.token || config.discord.publicKey ? await (await import('./platforms/discord/index.js')).startDiscord(app) : undefined;
   const port = await app.http.listen(config.port).catch((error: NodeJS.ErrnoException) => {
     if (config.console && error.code === 'EADDRINUSE') {
       logger.warn({ port: config.port }, 'HTTP port in use; local mode continues without the HTTP server');
@@ -58,7 +58,13 @@ async function main(): Promise<void> {
 
   if (config.console) {
     const user = process.env.USER || userInfo().username || 'local';
-    const adapter = new ConsoleAdapter({ dispatcher: app.dispatcher, input: process.stdin, output: process.stdout, user, filesDir: join(config.dataDir, 'exports') });
+    const adapter = new ConsoleAdapter({
+      dispatcher: app.dispatcher,
+      input: process.stdin,
+      output: process.stdout,
+      user,
+      filesDir: join(config.dataDir, 'exports'),
+    });
     app.notifier.register(new ConsoleNotifier(user, (reply) => adapter.notify(reply)));
     await adapter.run();
     await stop(0);

@@ -19,7 +19,7 @@ describe('dispatch', () => {
     expect(list.footer).toBe('page 1 of 1 · 1 quest');
   });
 
-  it('numbers quests per user and hides other users\' quests', async () => {
+  it("numbers quests per user and hides other users' quests", async () => {
     const bob = await app.run('/quest create "Bob only"', 'bob');
     expect(bob.title).toBe('#1 Bob only');
     const view = await app.run('/quest view 1', 'bob');
@@ -73,7 +73,9 @@ describe('creating with names', () => {
         { name: 'Tags', value: '`Go` `Later`', inline: false },
       ]),
     );
-    const logs = await app.sql<{ n: string }>(`select count(*) as n from user_behavior_logs l join user_identities i on i.user_id = l.user_id where i.platform_user_id = 'frank' and l.action_type = 'quest_created'`);
+    const logs = await app.sql<{ n: string }>(
+      `select count(*) as n from user_behavior_logs l join user_identities i on i.user_id = l.user_id where i.platform_user_id = 'frank' and l.action_type = 'quest_created'`,
+    );
     expect(Number(logs[0]!.n)).toBe(1);
   });
 
@@ -95,7 +97,7 @@ describe('autocomplete', () => {
     source: 'command' as const,
   });
 
-  it('suggests the user\'s own category, project and tag names, never another user\'s', async () => {
+  it("suggests the user's own category, project and tag names, never another user's", async () => {
     await app.run('/category create Workout', 'gina');
     await app.run('/category create Homework', 'gina');
     await app.run('/category create "Work secrets"', 'hank');
@@ -121,7 +123,11 @@ describe('completion counters', () => {
   it('counts completions by category and difficulty in the stored counters and in achievement progress', async () => {
     await app.run('/category create Work', 'ivy');
     await app.run('/category create Home', 'ivy');
-    for (const [title, category] of [['A', 'Work'], ['B', 'Work'], ['C', 'Home']] as const) {
+    for (const [title, category] of [
+      ['A', 'Work'],
+      ['B', 'Work'],
+      ['C', 'Home'],
+    ] as const) {
       const created = await app.run(`/quest create ${title} category:${category} difficulty:easy`, 'ivy');
       await app.run(`/quest complete ${created.title!.split(' ')[0]}`, 'ivy');
     }

@@ -249,9 +249,7 @@ export function splitQuestRefs(value: string): string[] {
   }
   const stray = pieces.find((p) => !isNumber(p))!;
   if (isNumber(pieces[0]!) && parseDuration(stray) !== null) {
-    throw new OptionValueError(
-      `takes quest numbers (2 3 4 or #2,#3) or one title, not "${stray}" after a number; other values go by name, e.g. minutes:45m`,
-    );
+    throw new OptionValueError(`takes quest numbers (2 3 4 or #2,#3) or one title, not "${stray}" after a number; other values go by name, e.g. minutes:45m`);
   }
   return [value];
 }

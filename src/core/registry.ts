@@ -61,7 +61,10 @@ export class CommandRegistry {
       } catch {
         usage = command ? this.commandUsage(command) : undefined;
       }
-      throw new ValidationError(coreMessages.unterminated_quote({ quote: error.quote, fragment: error.fragment, option: error.option }), { field: error.option, usage });
+      throw new ValidationError(coreMessages.unterminated_quote({ quote: error.quote, fragment: error.fragment, option: error.option }), {
+        field: error.option,
+        usage,
+      });
     }
     let subName: string | undefined;
     if (command?.subcommands && tokens[0] && !tokens[0].name && !tokens[0].quoted) {
@@ -132,7 +135,10 @@ function assignTokens(resolved: ResolvedCommand, tokens: Token[]): Record<string
       // `difficulty:` with nothing after it is a mistake, not "the default".
       if (known && token.value === '' && !token.quoted) {
         const option = (resolved.sub.options as Record<string, AnyOption>)[token.name]!;
-        throw new ValidationError(coreMessages.option_empty({ option: token.name, expected: describeOptionType(option) }), { field: token.name, usage: resolved.usage });
+        throw new ValidationError(coreMessages.option_empty({ option: token.name, expected: describeOptionType(option) }), {
+          field: token.name,
+          usage: resolved.usage,
+        });
       }
       // `word: more text` is plain text; `word:value` names an option, possibly a mistyped one
       if (known || token.value !== '') {

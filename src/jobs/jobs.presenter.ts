@@ -20,7 +20,10 @@ export function jobsReply(jobs: JobStatus[], enabled: boolean, now: Date): Reply
     text: enabled ? 'Jobs run in this process (QUESTLOG_JOBS=on).' : 'Jobs are off in this process (QUESTLOG_JOBS=off); another replica runs them.',
     fields: jobs.map((job) => {
       const last = job.lastRun
-        ? `${job.lastRun.ok ? 'ok' : 'failed'} ${ago(job.lastRun.at, now)}${Object.entries(job.lastRun.result).filter(([, n]) => n).map(([k, n]) => `, ${k} ${n}`).join('')}`
+        ? `${job.lastRun.ok ? 'ok' : 'failed'} ${ago(job.lastRun.at, now)}${Object.entries(job.lastRun.result)
+            .filter(([, n]) => n)
+            .map(([k, n]) => `, ${k} ${n}`)
+            .join('')}`
         : 'not yet';
       return { name: job.name, value: `${job.description}\n\`${job.cron}\` · next ${job.nextRun ? utc(job.nextRun) : '—'} · last: ${last}` };
     }),

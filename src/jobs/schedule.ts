@@ -20,11 +20,27 @@ export interface JobSchedule {
 const MINUTE = 60_000;
 
 export const JOB_SCHEDULES: readonly JobSchedule[] = [
-  { name: 'notification-delivery', cron: '*/5 * * * * *', description: 'Sends unsent notifications (DM, email) from the outbox', leaseMs: 4_000, everyReplica: true },
+  {
+    name: 'notification-delivery',
+    cron: '*/5 * * * * *',
+    description: 'Sends unsent notifications (DM, email) from the outbox',
+    leaseMs: 4_000,
+    everyReplica: true,
+  },
   { name: 'daily-reminder', cron: '* * * * *', description: 'Writes the daily reminder of every user whose local reminder time has come', leaseMs: 50_000 },
   { name: 'streak-watch', cron: '* * * * *', description: 'Evening streak-at-risk nudges and the rollover after each user\u2019s day ends', leaseMs: 50_000 },
-  { name: 'partition-maintenance', cron: '17 3 * * *', description: 'Creates behavior-log partitions 3 months ahead and drops those past 12 months', leaseMs: 30 * MINUTE },
-  { name: 'retention-cleanup', cron: '37 3 * * *', description: 'Deletes notifications past 6 months, AI suggestions past 3 months, analytics past 24 months', leaseMs: 30 * MINUTE },
+  {
+    name: 'partition-maintenance',
+    cron: '17 3 * * *',
+    description: 'Creates behavior-log partitions 3 months ahead and drops those past 12 months',
+    leaseMs: 30 * MINUTE,
+  },
+  {
+    name: 'retention-cleanup',
+    cron: '37 3 * * *',
+    description: 'Deletes notifications past 6 months, AI suggestions past 3 months, analytics past 24 months',
+    leaseMs: 30 * MINUTE,
+  },
 ];
 
 export function scheduleOf(name: string): JobSchedule {

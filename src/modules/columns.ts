@@ -2,7 +2,12 @@ import { p } from '@mikro-orm/core';
 
 /** Column builders shared by every entity, so all tables agree on keys and timestamps. */
 export const uuidPk = () => p.uuid().primary().defaultRaw('gen_random_uuid()');
-export const createdAt = () => p.datetime().columnType('timestamptz').defaultRaw('now()').onCreate(() => new Date());
+export const createdAt = () =>
+  p
+    .datetime()
+    .columnType('timestamptz')
+    .defaultRaw('now()')
+    .onCreate(() => new Date());
 export const updatedAt = () =>
   p
     .datetime()

@@ -71,17 +71,21 @@ describe('DiscordFake with the real discord.js client', () => {
 
   it('records a chat-input reply as callback type 4', async () => {
     let id = '';
-    const handled = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
-      expect(interaction.commandName).toBe('quest');
-      expect(interaction.options.getSubcommand()).toBe('add');
-      expect(interaction.options.getString('title')).toBe('Slay the dragon');
-      expect(interaction.options.getInteger('xp')).toBe(50);
-      expect(interaction.options.getBoolean('daily')).toBe(true);
-      expect(interaction.guildId).toBe(guildId);
-      expect(interaction.user.id).toBe(userId);
-      await interaction.reply({ content: 'Quest added' });
-    });
+    const handled = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
+        expect(interaction.commandName).toBe('quest');
+        expect(interaction.options.getSubcommand()).toBe('add');
+        expect(interaction.options.getString('title')).toBe('Slay the dragon');
+        expect(interaction.options.getInteger('xp')).toBe(50);
+        expect(interaction.options.getBoolean('daily')).toBe(true);
+        expect(interaction.guildId).toBe(guildId);
+        expect(interaction.user.id).toBe(userId);
+        await interaction.reply({ content: 'Quest added' });
+      },
+    );
     ({ id } = fake.chatInput({
       userId,
       guildId,
@@ -97,15 +101,19 @@ describe('DiscordFake with the real discord.js client', () => {
 
   it('records deferReply(ephemeral) + editReply as type 5 with flags 64 and a PATCH to @original', async () => {
     let id = '';
-    const handled = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const message = await interaction.editReply({
-        content: 'Here is your chart',
-        files: [new AttachmentBuilder(Buffer.from('png-bytes'), { name: 'chart.png' })],
-      });
-      return message;
-    });
+    const handled = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
+        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+        const message = await interaction.editReply({
+          content: 'Here is your chart',
+          files: [new AttachmentBuilder(Buffer.from('png-bytes'), { name: 'chart.png' })],
+        });
+        return message;
+      },
+    );
     const sent = fake.chatInput({ userId, name: 'stats' });
     id = sent.id;
     const { token } = sent;
@@ -123,18 +131,22 @@ describe('DiscordFake with the real discord.js client', () => {
 
   it('enforces one acknowledgement (40060) and the 3 s deadline (10062)', async () => {
     let id = '';
-    const handled = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isRepliable()) throw new Error('expected repliable');
-      await interaction.reply({ content: 'first' });
-      // Bypass discord.js's own "already replied" guard to hit the API rule.
-      const second = await client.rest
-        .post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
-          body: { type: 4, data: { content: 'second' } },
-          auth: false,
-        })
-        .catch((error: unknown) => error);
-      return second;
-    });
+    const handled = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isRepliable()) throw new Error('expected repliable');
+        await interaction.reply({ content: 'first' });
+        // Bypass discord.js's own "already replied" guard to hit the API rule.
+        const second = await client.rest
+          .post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
+            body: { type: 4, data: { content: 'second' } },
+            auth: false,
+          })
+          .catch((error: unknown) => error);
+        return second;
+      },
+    );
     ({ id } = fake.chatInput({ userId, guildId, name: 'ping' }));
     const second = await handled;
     expect(second).toBeInstanceOf(DiscordAPIError);
@@ -145,11 +157,15 @@ describe('DiscordFake with the real discord.js client', () => {
     ]);
 
     let late = '';
-    const lateHandled = onInteraction(client, () => late, async (interaction) => {
-      if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
-      fake.ageInteraction(interaction.id, 3001);
-      return interaction.reply({ content: 'too late' }).catch((error: unknown) => error);
-    });
+    const lateHandled = onInteraction(
+      client,
+      () => late,
+      async (interaction) => {
+        if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
+        fake.ageInteraction(interaction.id, 3001);
+        return interaction.reply({ content: 'too late' }).catch((error: unknown) => error);
+      },
+    );
     ({ id: late } = fake.chatInput({ userId, guildId, name: 'ping' }));
     const error = await lateHandled;
     expect((error as DiscordAPIError).code).toBe(10062);
@@ -158,13 +174,17 @@ describe('DiscordFake with the real discord.js client', () => {
 
   it('follows up, handles buttons, modals (label shape) and autocomplete', async () => {
     let id = '';
-    const handled = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isButton()) throw new Error('expected button');
-      expect(interaction.customId).toBe('quest:done:7');
-      await interaction.update({ content: 'Done!', components: [] });
-      const followUp = await interaction.followUp({ content: 'XP +10', flags: MessageFlags.Ephemeral });
-      return followUp.id;
-    });
+    const handled = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isButton()) throw new Error('expected button');
+        expect(interaction.customId).toBe('quest:done:7');
+        await interaction.update({ content: 'Done!', components: [] });
+        const followUp = await interaction.followUp({ content: 'XP +10', flags: MessageFlags.Ephemeral });
+        return followUp.id;
+      },
+    );
     const clicked = fake.button({ userId, guildId, customId: 'quest:done:7', message: { content: 'Quest 7' } });
     id = clicked.id;
     const { token } = clicked;
@@ -172,29 +192,41 @@ describe('DiscordFake with the real discord.js client', () => {
     expect(fake.callbacks(id)[0]).toMatchObject({ type: 7, data: { content: 'Done!' } });
     expect(fake.followUps(token)[0].response.id).toBe(followUpId);
 
-    const modal = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isModalSubmit()) throw new Error('expected modal submit');
-      const title = interaction.fields.getTextInputValue('title');
-      await interaction.reply({ content: `Saved ${title}`, flags: MessageFlags.Ephemeral });
-      return title;
-    });
+    const modal = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isModalSubmit()) throw new Error('expected modal submit');
+        const title = interaction.fields.getTextInputValue('title');
+        await interaction.reply({ content: `Saved ${title}`, flags: MessageFlags.Ephemeral });
+        return title;
+      },
+    );
     ({ id } = fake.modalSubmit({ userId, customId: 'quest:new', fields: { title: 'Read a book' } }));
     expect(await modal).toBe('Read a book');
     expect(fake.callbacks(id)[0]).toMatchObject({ type: 4, data: { content: 'Saved Read a book', flags: 64 } });
 
-    const legacy = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isModalSubmit()) throw new Error('expected modal submit');
-      await interaction.reply({ content: 'noted' });
-      return interaction.fields.getTextInputValue('note');
-    });
+    const legacy = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isModalSubmit()) throw new Error('expected modal submit');
+        await interaction.reply({ content: 'noted' });
+        return interaction.fields.getTextInputValue('note');
+      },
+    );
     ({ id } = fake.modalSubmit({ userId, customId: 'note', fields: { note: 'hi' }, shape: 'actionRow' }));
     expect(await legacy).toBe('hi');
 
-    const auto = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isAutocomplete()) throw new Error('expected autocomplete');
-      const focused = interaction.options.getFocused(true);
-      await interaction.respond([{ name: `${focused.name}:${focused.value}`, value: 'q1' }]);
-    });
+    const auto = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isAutocomplete()) throw new Error('expected autocomplete');
+        const focused = interaction.options.getFocused(true);
+        await interaction.respond([{ name: `${focused.name}:${focused.value}`, value: 'q1' }]);
+      },
+    );
     ({ id } = fake.autocomplete({
       userId,
       guildId,
@@ -209,28 +241,34 @@ describe('DiscordFake with the real discord.js client', () => {
 
   it('answers with_response callbacks and showModal', async () => {
     let id = '';
-    const handled = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
-      const response = await interaction.reply({ content: 'with response', withResponse: true });
-      return response.resource?.message?.content;
-    });
+    const handled = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
+        const response = await interaction.reply({ content: 'with response', withResponse: true });
+        return response.resource?.message?.content;
+      },
+    );
     ({ id } = fake.chatInput({ userId, guildId, name: 'ping' }));
     expect(await handled).toBe('with response');
     expect(fake.callbacks(id)[0]).toMatchObject({ status: 200, accepted: true });
 
-    const modal = onInteraction(client, () => id, async (interaction) => {
-      if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
-      await interaction.showModal(
-        new ModalBuilder()
-          .setCustomId('quest:new')
-          .setTitle('New quest')
-          .addLabelComponents(
-            new LabelBuilder()
-              .setLabel('Title')
-              .setTextInputComponent(new TextInputBuilder().setCustomId('title').setStyle(TextInputStyle.Short)),
-          ),
-      );
-    });
+    const modal = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (!interaction.isChatInputCommand()) throw new Error('expected chat input');
+        await interaction.showModal(
+          new ModalBuilder()
+            .setCustomId('quest:new')
+            .setTitle('New quest')
+            .addLabelComponents(
+              new LabelBuilder().setLabel('Title').setTextInputComponent(new TextInputBuilder().setCustomId('title').setStyle(TextInputStyle.Short)),
+            ),
+        );
+      },
+    );
     ({ id } = fake.chatInput({ userId, name: 'quest' }));
     await modal;
     expect(fake.callbacks(id)[0]).toMatchObject({
@@ -240,19 +278,19 @@ describe('DiscordFake with the real discord.js client', () => {
   });
 
   it('lets the client resume after an op 7 reconnect and keeps delivering interactions', async () => {
-    const resumed = withTimeout(
-      new Promise<void>((resolve) => client.once(Events.ShardResume, () => resolve())),
-      5000,
-      'shardResume',
-    );
+    const resumed = withTimeout(new Promise<void>((resolve) => client.once(Events.ShardResume, () => resolve())), 5000, 'shardResume');
     fake.requestReconnect();
     await resumed;
     expect(fake.gatewayReceived.some((p) => p.op === 6)).toBe(true);
     await fake.waitForSessions(1);
     let id = '';
-    const handled = onInteraction(client, () => id, async (interaction) => {
-      if (interaction.isRepliable()) await interaction.reply({ content: 'still here' });
-    });
+    const handled = onInteraction(
+      client,
+      () => id,
+      async (interaction) => {
+        if (interaction.isRepliable()) await interaction.reply({ content: 'still here' });
+      },
+    );
     ({ id } = fake.chatInput({ userId, guildId, name: 'ping' }));
     await handled;
     expect(fake.callbacks(id)[0]?.data.content).toBe('still here');
@@ -279,9 +317,7 @@ describe('DiscordFake with the real discord.js client', () => {
   });
 
   it('registers commands with bulk overwrite', async () => {
-    const commands = await client.application!.commands.set([
-      { name: 'quest', description: 'Manage quests', options: [] },
-    ]);
+    const commands = await client.application!.commands.set([{ name: 'quest', description: 'Manage quests', options: [] }]);
     expect(commands.first()?.name).toBe('quest');
     expect(fake.commands()[0]).toMatchObject({ name: 'quest', application_id: fake.applicationId });
     await client.application!.commands.set([{ name: 'stats', description: 'Stats' }], guildId);

@@ -361,8 +361,7 @@ export class DiscordFake {
   /** Every gateway payload received from clients. */
   readonly gatewayReceived: JsonObject[] = [];
 
-  private readonly opts: Required<Omit<DiscordFakeOptions, 'token' | 'publicKeyHex'>> &
-    Pick<DiscordFakeOptions, 'token' | 'publicKeyHex'>;
+  private readonly opts: Required<Omit<DiscordFakeOptions, 'token' | 'publicKeyHex'>> & Pick<DiscordFakeOptions, 'token' | 'publicKeyHex'>;
   private readonly server: http.Server;
   private readonly wss: WebSocketServer;
   private readonly routes: Route[] = [];
@@ -386,12 +385,7 @@ export class DiscordFake {
   private requestSeq = 0;
   private closed = false;
 
-  private constructor(
-    opts: DiscordFakeOptions,
-    server: http.Server,
-    wss: WebSocketServer,
-    port: number,
-  ) {
+  private constructor(opts: DiscordFakeOptions, server: http.Server, wss: WebSocketServer, port: number) {
     this.opts = {
       applicationId: opts.applicationId ?? fakeSnowflake(),
       botUserId: opts.botUserId ?? opts.applicationId ?? fakeSnowflake(),
@@ -579,16 +573,12 @@ export class DiscordFake {
 
   /** PATCH requests on `/webhooks/:app/:token/messages/...` for an interaction token. */
   webhookEdits(token: string): RecordedRequest[] {
-    return this.requests.filter(
-      (r) => r.method === 'PATCH' && r.path.startsWith(`/webhooks/${this.applicationId}/${token}/messages/`),
-    );
+    return this.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith(`/webhooks/${this.applicationId}/${token}/messages/`));
   }
 
   /** Follow-up POSTs on `/webhooks/:app/:token`. */
   followUps(token: string): RecordedRequest[] {
-    return this.requests.filter(
-      (r) => r.method === 'POST' && r.path === `/webhooks/${this.applicationId}/${token}`,
-    );
+    return this.requests.filter((r) => r.method === 'POST' && r.path === `/webhooks/${this.applicationId}/${token}`);
   }
 
   /** Messages successfully delivered to the user's DM channel. */
@@ -765,9 +755,7 @@ export class DiscordFake {
 
   button(init: ButtonInit): DispatchedInteraction {
     const message = {
-      components: [
-        { type: 1, id: 1, components: [{ type: 2, id: 2, style: 1, label: 'Button', custom_id: init.customId }] },
-      ],
+      components: [{ type: 1, id: 1, components: [{ type: 2, id: 2, style: 1, label: 'Button', custom_id: init.customId }] }],
       ...(init.message ?? {}),
     };
     return this.dispatchInteraction({
@@ -848,9 +836,7 @@ export class DiscordFake {
     let options: ApiCommandOption[] = leaf;
     if (init.subcommand) options = [{ name: init.subcommand, type: 1, options }];
     if (init.subcommandGroup) options = [{ name: init.subcommandGroup, type: 2, options }];
-    const guildCommand = init.guildId
-      ? this.guildCommands.get(init.guildId)?.find((c) => c.name === init.name && (c.type ?? 1) === 1)
-      : undefined;
+    const guildCommand = init.guildId ? this.guildCommands.get(init.guildId)?.find((c) => c.name === init.name && (c.type ?? 1) === 1) : undefined;
     const registered = guildCommand ?? this.globalCommands.find((c) => c.name === init.name && (c.type ?? 1) === 1);
     const data: JsonObject = {
       id: init.commandId ?? registered?.id ?? this.commandId('global', 1, init.name),
@@ -874,8 +860,17 @@ export class DiscordFake {
         resolved.members = Object.fromEntries(
           [...userIds].map((id) => [
             id,
-            { roles: [], nick: null, avatar: null, joined_at: new Date().toISOString(), flags: 0, pending: false,
-              premium_since: null, communication_disabled_until: null, permissions: DEFAULT_MEMBER_PERMISSIONS },
+            {
+              roles: [],
+              nick: null,
+              avatar: null,
+              joined_at: new Date().toISOString(),
+              flags: 0,
+              pending: false,
+              premium_since: null,
+              communication_disabled_until: null,
+              permissions: DEFAULT_MEMBER_PERMISSIONS,
+            },
           ]),
         );
       }
@@ -936,8 +931,7 @@ export class DiscordFake {
   }
 
   private resolveAttachments(body: JsonObject, files: FakeFile[], existing: JsonObject[]): JsonObject[] | undefined {
-    const list: JsonObject[] | undefined =
-      body.attachments ?? (files.length > 0 ? files.map((f, i) => ({ id: i, filename: f.filename })) : undefined);
+    const list: JsonObject[] | undefined = body.attachments ?? (files.length > 0 ? files.map((f, i) => ({ id: i, filename: f.filename })) : undefined);
     if (!list) return undefined;
     return list.map((a) => {
       const file = files.find((f) => f.field === `files[${a.id}]`) ?? (files.length === 1 && list.length === 1 ? files[0] : undefined);
@@ -988,8 +982,11 @@ export class DiscordFake {
       return formError('components', 'BASE_TYPE_MAX_LENGTH', 'Must be 5 or fewer in length.');
     }
     if (v2 && content.length > 0) {
-      return formError('content', 'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2',
-        'The \'content\' field cannot be used when using MessageFlags.IS_COMPONENTS_V2');
+      return formError(
+        'content',
+        'MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2',
+        "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+      );
     }
     const loading = (Number(message.flags ?? 0) & MESSAGE_FLAG_LOADING) !== 0;
     const empty =
@@ -1062,8 +1059,7 @@ export class DiscordFake {
   private validateCallback(state: InteractionState, type: number, data: any, files: FakeFile[]): ApiError | null {
     const allowed = CALLBACK_TYPES[state.type] ?? [];
     if (!allowed.includes(type)) {
-      return formError('type', 'INTERACTION_CALLBACK_TYPE_INVALID',
-        `Interaction callback type ${type} is not valid for interaction type ${state.type}`);
+      return formError('type', 'INTERACTION_CALLBACK_TYPE_INVALID', `Interaction callback type ${type} is not valid for interaction type ${state.type}`);
     }
     if ((type === 6 || type === 7) && !state.sourceMessageId) {
       return formError('type', 'INTERACTION_CALLBACK_TYPE_INVALID', 'This interaction has no message to update');
@@ -1104,12 +1100,7 @@ export class DiscordFake {
   }
 
   /** Applies an initial response. */
-  private acknowledge(
-    state: InteractionState,
-    type: number,
-    data: any,
-    files: FakeFile[],
-  ): { error?: ApiError; message?: JsonObject } {
+  private acknowledge(state: InteractionState, type: number, data: any, files: FakeFile[]): { error?: ApiError; message?: JsonObject } {
     if (state.acknowledged) return { error: apiError(400, 40060, 'Interaction has already been acknowledged.') };
     if (Date.now() - state.createdAt > this.opts.callbackDeadlineMs) {
       return { error: apiError(404, 10062, 'Unknown interaction') };
@@ -1179,12 +1170,8 @@ export class DiscordFake {
     }
 
     // Commands.
-    this.route('GET', '/applications/:app/commands', true, ({ params }) =>
-      this.withApp(params[0], () => ({ status: 200, body: this.globalCommands })),
-    );
-    this.route('PUT', '/applications/:app/commands', true, ({ params, body }) =>
-      this.withApp(params[0], () => this.overwriteCommands(undefined, body)),
-    );
+    this.route('GET', '/applications/:app/commands', true, ({ params }) => this.withApp(params[0], () => ({ status: 200, body: this.globalCommands })));
+    this.route('PUT', '/applications/:app/commands', true, ({ params, body }) => this.withApp(params[0], () => this.overwriteCommands(undefined, body)));
     this.route('GET', '/applications/:app/guilds/:guild/commands', true, ({ params }) =>
       this.withApp(params[0], () => ({ status: 200, body: this.guildCommands.get(params[1]) ?? [] })),
     );
@@ -1238,8 +1225,20 @@ export class DiscordFake {
     if (c.type === 1) {
       return { id, type: 1, last_message_id: null, flags: 0, recipients: [this.user(c.recipientId!)] };
     }
-    return { id, type: c.type, guild_id: c.guildId, name: c.name, position: 0, parent_id: null, nsfw: false,
-      topic: null, last_message_id: null, rate_limit_per_user: 0, flags: 0, permission_overwrites: [] };
+    return {
+      id,
+      type: c.type,
+      guild_id: c.guildId,
+      name: c.name,
+      position: 0,
+      parent_id: null,
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+      permission_overwrites: [],
+    };
   }
 
   private withApp(app: string, fn: () => Reply): Reply {
@@ -1267,8 +1266,7 @@ export class DiscordFake {
         return this.error(formError(`${i}.name`, 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid'));
       }
       if (seen.has(`${type}:${name}`)) {
-        return this.error(formError(`${i}.name`, 'APPLICATION_COMMANDS_DUPLICATE_NAME',
-          `Application command names must be unique`));
+        return this.error(formError(`${i}.name`, 'APPLICATION_COMMANDS_DUPLICATE_NAME', `Application command names must be unique`));
       }
       seen.add(`${type}:${name}`);
       if (type === 1) {

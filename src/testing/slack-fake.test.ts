@@ -24,9 +24,11 @@ const GONE = 'U0GONE0001';
 function capturingLogger(): Logger & { lines: { level: string; msg: string }[] } {
   const lines: { level: string; msg: string }[] = [];
   let level = LogLevel.DEBUG;
-  const push = (lvl: string) => (...msg: unknown[]) => {
-    lines.push({ level: lvl, msg: msg.map(String).join(' ') });
-  };
+  const push =
+    (lvl: string) =>
+    (...msg: unknown[]) => {
+      lines.push({ level: lvl, msg: msg.map(String).join(' ') });
+    };
   return {
     lines,
     debug: push('debug'),
@@ -286,7 +288,13 @@ describe('SlackFake + real Bolt 5.1 app', () => {
       expect(bad.json).toEqual({ response_action: 'errors', errors: { title: 'Too short' } });
 
       const good = await postSigned(eventsUrl, {
-        body: viewSubmissionBody({ teamId: TEAM, userId: ALICE, callbackId: 'quest_modal', privateMetadata: '{"q":1}', values: { title: { value: 'A long title' } } }),
+        body: viewSubmissionBody({
+          teamId: TEAM,
+          userId: ALICE,
+          callbackId: 'quest_modal',
+          privateMetadata: '{"q":1}',
+          values: { title: { value: 'A long title' } },
+        }),
         signingSecret: SIGNING_SECRET,
       });
       expect(good.status).toBe(200);

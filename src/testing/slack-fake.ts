@@ -154,10 +154,7 @@ function tzInfo(tz: string, at = new Date()): { tz_offset: number; tz_label: str
       .find((p) => p.type === 'timeZoneName')?.value;
     const m = /GMT([+-])(\d{2}):(\d{2})/.exec(offsetPart ?? '');
     if (m) tz_offset = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
-    tz_label =
-      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' })
-        .formatToParts(at)
-        .find((p) => p.type === 'timeZoneName')?.value ?? tz;
+    tz_label = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? tz;
   } catch {
     // unknown zone: keep offset 0
   }
@@ -371,11 +368,7 @@ export class SlackFake {
   }
 
   /** Waits for the first call of `method` (matching `match`, if given) and returns it. */
-  async waitForCall(
-    method: string,
-    match: (c: SlackFakeCall) => boolean = () => true,
-    timeoutMs = 5000,
-  ): Promise<SlackFakeCall> {
+  async waitForCall(method: string, match: (c: SlackFakeCall) => boolean = () => true, timeoutMs = 5000): Promise<SlackFakeCall> {
     return this.waitFor(() => this.recorded.find((c) => c.method === method && match(c)), timeoutMs);
   }
 
@@ -815,7 +808,11 @@ export class SlackFake {
         } catch {
           ids = [];
         }
-      } else ids = s.split(',').map((x) => x.trim()).filter(Boolean);
+      } else
+        ids = s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
     }
     if (ids.length === 0) return { ok: false, error: 'users_list_not_supplied' };
     for (const id of ids) if (!this.users.has(id)) return { ok: false, error: 'user_not_found' };

@@ -26,11 +26,7 @@ export function nowSeconds(): number {
 }
 
 /** Computes Slack's v0 request signature headers for `rawBody` (the exact bytes that will be sent). */
-export function signSlackRequest(
-  signingSecret: string,
-  rawBody: string,
-  timestamp: number = nowSeconds(),
-): SlackSignatureHeaders {
+export function signSlackRequest(signingSecret: string, rawBody: string, timestamp: number = nowSeconds()): SlackSignatureHeaders {
   const ts = String(timestamp);
   const hash = createHmac('sha256', signingSecret).update(`v0:${ts}:${rawBody}`).digest('hex');
   return { 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${hash}` };
@@ -152,8 +148,7 @@ export interface BlockActionsBodyOptions {
 /** The parsed block_actions payload (before form encoding). */
 export function blockActionsPayload(o: BlockActionsBodyOptions): Record<string, unknown> {
   const channelId = o.channelId ?? DEFAULT_CHANNEL_ID;
-  const container: BlockActionsContainer =
-    o.container ?? { type: 'message', message_ts: fakeTs(), channel_id: channelId, is_ephemeral: false };
+  const container: BlockActionsContainer = o.container ?? { type: 'message', message_ts: fakeTs(), channel_id: channelId, is_ephemeral: false };
   const isView = container.type === 'view';
   const blockId = o.blockId ?? 'actions';
   const action: Record<string, unknown> = {
@@ -371,8 +366,7 @@ export interface PostSignedResult {
 
 /** Sends a signed request like Slack would, with a real HTTP request. */
 export async function postSigned(url: string, o: PostSignedOptions): Promise<PostSignedResult> {
-  const contentType =
-    o.contentType ?? (o.body.trimStart().startsWith('{') ? JSON_CONTENT_TYPE : FORM_CONTENT_TYPE);
+  const contentType = o.contentType ?? (o.body.trimStart().startsWith('{') ? JSON_CONTENT_TYPE : FORM_CONTENT_TYPE);
   const headers: Record<string, string> = {
     'content-type': contentType,
     'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',

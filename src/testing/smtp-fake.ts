@@ -16,7 +16,10 @@ export class SmtpFake {
   readonly received: ReceivedMail[] = [];
   private rejections: number[] = [];
 
-  private constructor(private readonly server: SMTPServer, readonly url: string) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<SmtpFake> {
     // eslint-disable-next-line prefer-const -- assigned once the server listens; the handlers read it after that

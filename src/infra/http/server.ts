@@ -50,7 +50,9 @@ export class HttpServer {
       if (!this.metrics) return json(res, 404, { error: 'metrics disabled' });
       if (!this.mayReadMetrics(req)) {
         res.setHeader('www-authenticate', 'Bearer');
-        return json(res, this.options.metricsToken ? 401 : 403, { error: this.options.metricsToken ? 'bearer token required' : 'metrics are served to loopback callers only (set METRICS_TOKEN)' });
+        return json(res, this.options.metricsToken ? 401 : 403, {
+          error: this.options.metricsToken ? 'bearer token required' : 'metrics are served to loopback callers only (set METRICS_TOKEN)',
+        });
       }
       const { contentType, body } = await this.metrics();
       res.writeHead(200, { 'content-type': contentType }).end(body);

@@ -17,7 +17,5 @@ export type CreateKvStoreOptions = RedisKvStoreOptions & MemoryKvStoreOptions & 
 export function createKvStore(redisUrl: string | undefined, options: CreateKvStoreOptions = {}): KvStore {
   const { now, sweepIntervalMs, guard, ...redisOptions } = options;
   // Redis sits behind a breaker with short timeouts: a dead Redis must not eat the platforms' 3 s.
-  return redisUrl?.trim()
-    ? new GuardedKvStore(new RedisKvStore(redisUrl.trim(), redisOptions), guard)
-    : new MemoryKvStore({ now, sweepIntervalMs });
+  return redisUrl?.trim() ? new GuardedKvStore(new RedisKvStore(redisUrl.trim(), redisOptions), guard) : new MemoryKvStore({ now, sweepIntervalMs });
 }

@@ -217,15 +217,17 @@ function describeKvContract(name: string, factory: () => KvHarness | Promise<KvH
 
       it('orders tied members by UTF-8 bytes, as Redis does', async () => {
         const members = ['b', 'a', 'B', '\uFFFD', '😀', 'ab'];
-        await kv.zadd('board', members.map((member) => ({ member, score: 1 })));
+        await kv.zadd(
+          'board',
+          members.map((member) => ({ member, score: 1 })),
+        );
         const ordered = (await kv.zrevrange('board', 0, -1)).map((entry) => entry.member);
         expect(ordered).toEqual(['😀', '\uFFFD', 'b', 'ab', 'a', 'B']);
       });
 
       it('treats range indexes like Redis: inclusive, negative from the end, clamped', async () => {
         await seed();
-        const members = async (start: number, stop: number) =>
-          (await kv.zrevrange('board', start, stop)).map((entry) => entry.member);
+        const members = async (start: number, stop: number) => (await kv.zrevrange('board', start, stop)).map((entry) => entry.member);
 
         expect(await members(0, 1)).toEqual(['bob', 'carol']);
         expect(await members(1, 2)).toEqual(['carol', 'alice']);

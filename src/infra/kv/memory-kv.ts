@@ -236,9 +236,7 @@ function isExpired(entry: Entry, now: number): boolean {
 }
 
 function ranked(zset: ZSetEntry): ScoredMember[] {
-  zset.ranked ??= [...zset.scores]
-    .map(([member, score]) => ({ member, score }))
-    .sort((a, b) => b.score - a.score || compareUtf8(b.member, a.member));
+  zset.ranked ??= [...zset.scores].map(([member, score]) => ({ member, score })).sort((a, b) => b.score - a.score || compareUtf8(b.member, a.member));
   return zset.ranked;
 }
 

@@ -8,7 +8,12 @@ export const UserBehaviorLog = defineEntity({
   tableName: 'user_behavior_logs',
   properties: {
     id: uuidPk(),
-    timestamp: p.datetime().columnType('timestamptz').primary().defaultRaw('now()').onCreate(() => new Date()),
+    timestamp: p
+      .datetime()
+      .columnType('timestamptz')
+      .primary()
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     userId: p.manyToOne(User).mapToPk().fieldName('user_id').deleteRule('cascade'),
     actionType: p.string().length(50),
     actionData: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),

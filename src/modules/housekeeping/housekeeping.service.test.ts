@@ -13,7 +13,9 @@ afterAll(async () => app?.close());
 describe('housekeeping', () => {
   it('deletes notifications past 6 months and keeps newer ones; the run shows in /metrics', async () => {
     await app.run('/settings show', 'hk');
-    const [{ user_id: id }] = (await app.sql<{ user_id: string }>("select user_id from user_identities where platform_user_id = 'hk'")) as [{ user_id: string }];
+    const [{ user_id: id }] = (await app.sql<{ user_id: string }>("select user_id from user_identities where platform_user_id = 'hk'")) as [
+      { user_id: string },
+    ];
     await app.sql(
       `insert into notifications (user_id, type, title, created_at) values (?, 'reminder', 'old', now() - interval '7 months'), (?, 'reminder', 'recent', now() - interval '5 months')`,
       [id, id],

@@ -9,7 +9,9 @@ export class HousekeepingService {
   /** Partitions ahead (rows move out of DEFAULT), old ones dropped past retention. */
   async maintainPartitions(now: Date): Promise<{ partitionsCreated: number; partitionsDropped: number; defaultRowsDeleted: number }> {
     const repo = new HousekeepingRepository(this.em);
-    const partitionsCreated = await this.em.transactional((tx) => new HousekeepingRepository(tx).ensureBehaviorLogPartitions(PARTITIONS_BEHIND, PARTITIONS_AHEAD));
+    const partitionsCreated = await this.em.transactional((tx) =>
+      new HousekeepingRepository(tx).ensureBehaviorLogPartitions(PARTITIONS_BEHIND, PARTITIONS_AHEAD),
+    );
     const partitionsDropped = await repo.dropBehaviorLogPartitionsBefore(partitionCutoff(now, RETENTION.behaviorLogMonths));
     const defaultRowsDeleted = await repo.deleteBehaviorLogsBefore(monthsBefore(now, RETENTION.behaviorLogMonths));
     return { partitionsCreated, partitionsDropped, defaultRowsDeleted };

@@ -57,10 +57,14 @@ describe('notification outbox', () => {
   it('sends due rows through the user\u2019s identity once and records them sent', async () => {
     const id = await userId('ann');
     const notifier = new ScriptedNotifier();
-    await repo().enqueue([{ userId: id, type: 'unlocked', title: '#14 is ready', reply: { title: '#14 is ready', buttons: [{ label: 'Start', action: 'quest start #14' }] } }]);
+    await repo().enqueue([
+      { userId: id, type: 'unlocked', title: '#14 is ready', reply: { title: '#14 is ready', buttons: [{ label: 'Start', action: 'quest start #14' }] } },
+    ]);
     const delivery = worker(notifier);
     expect((await delivery.run(() => now)).sent).toBeGreaterThanOrEqual(1);
-    expect(notifier.sent.filter((s) => s.user === 'ann')).toEqual([{ user: 'ann', reply: { title: '#14 is ready', buttons: [{ label: 'Start', action: 'quest start #14' }] } }]);
+    expect(notifier.sent.filter((s) => s.user === 'ann')).toEqual([
+      { user: 'ann', reply: { title: '#14 is ready', buttons: [{ label: 'Start', action: 'quest start #14' }] } },
+    ]);
     expect(await rows(id)).toMatchObject([{ is_sent: true, delivered_via: 'dm', attempts: 1, last_error: null }]);
     await delivery.run(() => now);
     expect(notifier.sent.filter((s) => s.user === 'ann')).toHaveLength(1);
@@ -89,7 +93,9 @@ describe('notification outbox', () => {
     await repo().enqueue([{ userId: id, type: 'reminder', title: 'Hello' }]);
     notifier.script = [{ delivered: false, reason: 'unreachable', retryable: false, detail: 'Discord refuses direct messages to this user (50007)' }];
     await worker(notifier).run(() => now);
-    expect(await rows(id)).toMatchObject([{ is_sent: true, delivered_via: 'none', last_error: 'console: Discord refuses direct messages to this user (50007)' }]);
+    expect(await rows(id)).toMatchObject([
+      { is_sent: true, delivered_via: 'none', last_error: 'console: Discord refuses direct messages to this user (50007)' },
+    ]);
     const [identity] = await app.sql<{ unreachable_at: Date | null }>('select unreachable_at from user_identities where user_id = ?', [id]);
     expect(identity!.unreachable_at).not.toBeNull();
   });
@@ -162,7 +168,14 @@ describe('email channel', () => {
       const id = await userId('em');
       await app.run('/settings email em@example.com', 'em');
       await repo().setPreference(id, 'unlocked', 'in_app', false);
-      await repo().enqueue([{ userId: id, type: 'unlocked', title: '#3 is ready to start', reply: { title: '#3 is ready to start', text: 'Paint: its prerequisite #1 is done.', buttons: [{ label: 'Start', action: 'quest start #3' }] } }]);
+      await repo().enqueue([
+        {
+          userId: id,
+          type: 'unlocked',
+          title: '#3 is ready to start',
+          reply: { title: '#3 is ready to start', text: 'Paint: its prerequisite #1 is done.', buttons: [{ label: 'Start', action: 'quest start #3' }] },
+        },
+      ]);
       const router = new NotifierRouter();
       const notifier = new ScriptedNotifier();
       router.register(notifier);

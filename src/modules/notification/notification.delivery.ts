@@ -161,7 +161,12 @@ export class NotificationDelivery {
     let error: string | undefined;
     let transient = false;
     const reachable = identities.filter((i) => router.has(i.platform));
-    if (!reachable.length) return { delivered: false, error: identities.length ? 'no adapter running for the user\u2019s platforms' : 'no reachable identity', transient: identities.length > 0 };
+    if (!reachable.length)
+      return {
+        delivered: false,
+        error: identities.length ? 'no adapter running for the user\u2019s platforms' : 'no reachable identity',
+        transient: identities.length > 0,
+      };
     for (const identity of reachable) {
       await this.pacer.take(identity.platform);
       const result = await router.send(identity, reply);

@@ -30,17 +30,21 @@ export function recentReply(rows: RecentNotification[], zone: string): Reply {
   };
 }
 
-export function preferencesReply(prefs: Array<{ type: string; inApp: boolean; email: boolean }>, email: string | null, emailAvailable: boolean, notice?: string): Reply {
+export function preferencesReply(
+  prefs: Array<{ type: string; inApp: boolean; email: boolean }>,
+  email: string | null,
+  emailAvailable: boolean,
+  notice?: string,
+): Reply {
   const row = (type: string) => prefs.find((p) => p.type === type) ?? { inApp: true, email: true };
   const mark = (on: boolean) => (on ? 'on' : 'off');
   return {
     title: m.preferences_title().text,
     tone: 'info',
     ephemeral: true,
-    text: [
-      ...(notice ? [notice, ''] : []),
-      ...NOTIFICATION_TYPES.map((t) => `**${t}**: in_app ${mark(row(t).inApp)} · email ${mark(row(t).email)}`),
-    ].join('\n'),
+    text: [...(notice ? [notice, ''] : []), ...NOTIFICATION_TYPES.map((t) => `**${t}**: in_app ${mark(row(t).inApp)} · email ${mark(row(t).email)}`)].join(
+      '\n',
+    ),
     footer: email ? m.email_on_file({ email, available: emailAvailable }).text : m.email_missing().text,
   };
 }

@@ -140,16 +140,18 @@ export class NotificationRepository {
         identities: identities
           .filter((i) => i.user.id === user.id)
           .map((i) => ({ platform: i.platform, scope: i.scope, platformUserId: i.platformUserId, displayName: i.displayName ?? undefined })),
-        preferences: preferences
-          .filter((p) => p.userId === user.id)
-          .map((p) => ({ type: p.notificationType, inApp: p.inAppEnabled, email: p.emailEnabled })),
+        preferences: preferences.filter((p) => p.userId === user.id).map((p) => ({ type: p.notificationType, inApp: p.inAppEnabled, email: p.emailEnabled })),
       });
     }
     return result;
   }
 
   async markSent(item: Pick<OutboxItem, 'id' | 'userId'>, via: string, at: Date): Promise<void> {
-    await this.em.nativeUpdate(Notification, { id: item.id, userId: item.userId }, { isSent: true, sentAt: at, deliveredVia: via, leaseUntil: null, lastError: null });
+    await this.em.nativeUpdate(
+      Notification,
+      { id: item.id, userId: item.userId },
+      { isSent: true, sentAt: at, deliveredVia: via, leaseUntil: null, lastError: null },
+    );
   }
 
   /** Back to the outbox, due again at `after` (a retry, or the end of quiet hours). */
@@ -157,13 +159,22 @@ export class NotificationRepository {
     await this.em.nativeUpdate(
       Notification,
       { id: item.id, userId: item.userId },
-      { deliverAfter: after, leaseUntil: null, ...(error ? { lastError: error.slice(0, 1000) } : {}), ...(countAttempt ? {} : { attempts: raw('greatest(attempts - 1, 0)') }) },
+      {
+        deliverAfter: after,
+        leaseUntil: null,
+        ...(error ? { lastError: error.slice(0, 1000) } : {}),
+        ...(countAttempt ? {} : { attempts: raw('greatest(attempts - 1, 0)') }),
+      },
     );
   }
 
   /** Leaves the outbox undelivered for good; the reason stays in `last_error`. */
   async giveUp(item: Pick<OutboxItem, 'id' | 'userId'>, reason: string, via = 'none'): Promise<void> {
-    await this.em.nativeUpdate(Notification, { id: item.id, userId: item.userId }, { isSent: true, deliveredVia: via, leaseUntil: null, lastError: reason.slice(0, 1000) });
+    await this.em.nativeUpdate(
+      Notification,
+      { id: item.id, userId: item.userId },
+      { isSent: true, deliveredVia: via, leaseUntil: null, lastError: reason.slice(0, 1000) },
+    );
   }
 
   /** Gives claimed rows back at once (shutdown before they were sent). */
@@ -201,7 +212,11 @@ export class NotificationRepository {
 
   async setPreference(userId: string, type: string, channel: 'in_app' | 'email', on: boolean): Promise<void> {
     const column = channel === 'in_app' ? 'inAppEnabled' : 'emailEnabled';
-    await this.em.upsert(NotificationPreference, { userId, notificationType: type, [column]: on }, { onConflictFields: ['userId', 'notificationType'], onConflictMergeFields: [column] });
+    await this.em.upsert(
+      NotificationPreference,
+      { userId, notificationType: type, [column]: on },
+      { onConflictFields: ['userId', 'notificationType'], onConflictMergeFields: [column] },
+    );
   }
 
   async email(userId: string): Promise<string | null> {

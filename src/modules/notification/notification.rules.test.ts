@@ -31,7 +31,13 @@ describe('wall times across DST', () => {
       at = nextLocalTime(at, 'America/New_York', '08:30', localDate(at, 'America/New_York'));
       seen.push(at.toISOString());
     }
-    expect(seen).toEqual(['2026-03-06T13:30:00.000Z', '2026-03-07T13:30:00.000Z', '2026-03-08T12:30:00.000Z', '2026-03-09T12:30:00.000Z', '2026-03-10T12:30:00.000Z']);
+    expect(seen).toEqual([
+      '2026-03-06T13:30:00.000Z',
+      '2026-03-07T13:30:00.000Z',
+      '2026-03-08T12:30:00.000Z',
+      '2026-03-09T12:30:00.000Z',
+      '2026-03-10T12:30:00.000Z',
+    ]);
   });
 
   it('later today, or tomorrow when the time has passed', () => {

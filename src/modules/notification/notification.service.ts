@@ -36,7 +36,8 @@ export class NotificationService {
 
   async setPreference(userId: string, type: string, channel: string, on: boolean): Promise<PreferencesView> {
     const t = type.trim().toLowerCase().replace(/-/g, '_');
-    if (!(NOTIFICATION_TYPES as readonly string[]).includes(t)) throw new ValidationError(m.bad_type({ got: type, allowed: NOTIFICATION_TYPES }), { field: 'type' });
+    if (!(NOTIFICATION_TYPES as readonly string[]).includes(t))
+      throw new ValidationError(m.bad_type({ got: type, allowed: NOTIFICATION_TYPES }), { field: 'type' });
     const c = channel.trim().toLowerCase().replace(/-/g, '_');
     if (!(CHANNELS as readonly string[]).includes(c)) throw new ValidationError(m.bad_channel({ got: channel }), { field: 'channel' });
     await this.repo.setPreference(userId, t as NotificationType, c as Channel, on);

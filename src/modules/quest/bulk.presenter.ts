@@ -12,7 +12,9 @@ const refs = (quests: Array<{ number: number }>) => quests.map((q) => `#${q.numb
  * the delete prompt: the button runs for whoever clicks it, against their own quests.
  */
 export function completeAnywayPrompt(waiting: Array<{ quest: QuestDetail; unticked: number }>, extra: string): Reply {
-  const lines = waiting.map(({ quest, unticked }) => `${label(quest)}: ${unticked} of ${quest.steps.length} step${quest.steps.length === 1 ? '' : 's'} still unticked.`);
+  const lines = waiting.map(
+    ({ quest, unticked }) => `${label(quest)}: ${unticked} of ${quest.steps.length} step${quest.steps.length === 1 ? '' : 's'} still unticked.`,
+  );
   const quests = waiting.map((w) => w.quest);
   return {
     title: quests.length === 1 ? `Complete #${quests[0]!.number} ${quests[0]!.title}?` : `Complete ${quests.length} quests with unticked steps?`,
@@ -75,7 +77,9 @@ export function bulkDeletePrompt(outcomes: Array<BulkOutcome<QuestDetail>>): Rep
     text: [
       ...found.map((q) => `🗑️ ${label(q)}`),
       ...missing,
-      ...(found.length ? ['⚠️ This removes them with their steps, tags, dependencies and stats for good. `/quest archive` keeps them out of the way instead.'] : []),
+      ...(found.length
+        ? ['⚠️ This removes them with their steps, tags, dependencies and stats for good. `/quest archive` keeps them out of the way instead.']
+        : []),
     ].join('\n'),
     tone: 'neutral',
     ephemeral: true,

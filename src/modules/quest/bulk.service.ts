@@ -23,7 +23,7 @@ export class QuestBulkService {
       if (!force) {
         const quest = await this.quests.viewQuest(userId, ref);
         const unticked = quest.steps.filter((s) => !s.completed).length;
-        if (unticked && (quest.status !== 'COMPLETED' && quest.status !== 'ARCHIVED')) return { ref, kind: 'confirm', quest, unticked };
+        if (unticked && quest.status !== 'COMPLETED' && quest.status !== 'ARCHIVED') return { ref, kind: 'confirm', quest, unticked };
       }
       return { ref, kind: 'done', result: await this.quests.completeQuest(userId, ref, input, now) };
     });

@@ -56,21 +56,24 @@ describe('parseDue', () => {
   for (const zone of zones) {
     describe(zone.name, () => {
       const now = new Date(zone.now);
-      it.each([...zone.rows, ['none', 'clear'], ['blah', "error: can't read"], ['tomorrow blah', 'error: but not "blah"'], ['yesterday', 'error: must be in the future']] as Row[])(
-        '%s -> %s',
-        (phrase, expected) => {
-          const result = parseDue(phrase, zone.clock, now);
-          if (expected === 'clear') expect(result).toEqual({ kind: 'clear' });
-          else if (expected.startsWith('error: ')) {
-            expect(result.kind).toBe('invalid');
-            expect(result.kind === 'invalid' && result.problem).toContain(expected.slice(7));
-          } else {
-            expect(result.kind).toBe('at');
-            const at = result.kind === 'at' ? result.at : new Date(0);
-            expect(`${formatLocal(at, zone.clock.timezone)} @ ${at.toISOString()}`).toBe(expected);
-          }
-        },
-      );
+      it.each([
+        ...zone.rows,
+        ['none', 'clear'],
+        ['blah', "error: can't read"],
+        ['tomorrow blah', 'error: but not "blah"'],
+        ['yesterday', 'error: must be in the future'],
+      ] as Row[])('%s -> %s', (phrase, expected) => {
+        const result = parseDue(phrase, zone.clock, now);
+        if (expected === 'clear') expect(result).toEqual({ kind: 'clear' });
+        else if (expected.startsWith('error: ')) {
+          expect(result.kind).toBe('invalid');
+          expect(result.kind === 'invalid' && result.problem).toContain(expected.slice(7));
+        } else {
+          expect(result.kind).toBe('at');
+          const at = result.kind === 'at' ? result.at : new Date(0);
+          expect(`${formatLocal(at, zone.clock.timezone)} @ ${at.toISOString()}`).toBe(expected);
+        }
+      });
     });
   }
 });

@@ -167,7 +167,12 @@ export function questListReply(result: QuestPage, filters: Record<string, string
       tone: 'info',
     };
   }
-  const base = ['quest list', ...Object.entries(filters).filter(([, v]) => v).map(([k, v]) => `${k}:${quoteValue(v!)}`)].join(' ');
+  const base = [
+    'quest list',
+    ...Object.entries(filters)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}:${quoteValue(v!)}`),
+  ].join(' ');
   const buttons: ReplyButton[] = [];
   if (result.page > 1) buttons.push({ label: '◀ Previous', action: `${base} page:${result.page - 1}`, style: 'secondary' });
   if (result.page < result.pages) buttons.push({ label: 'Next ▶', action: `${base} page:${result.page + 1}`, style: 'secondary' });

@@ -139,7 +139,14 @@ export class QuestService {
   }
 
   async listQuests(userId: string, input: ListQuestsInput): Promise<QuestPage> {
-    const filter: QuestFilter = { status: input.status ?? 'open', priority: input.priority, tag: input.tag, due: input.due, search: input.search, now: input.now };
+    const filter: QuestFilter = {
+      status: input.status ?? 'open',
+      priority: input.priority,
+      tag: input.tag,
+      due: input.due,
+      search: input.search,
+      now: input.now,
+    };
     if (input.category) filter.categoryId = await this.groupId(this.repo, 'category', userId, input.category);
     if (input.project) filter.projectId = await this.groupId(this.repo, 'project', userId, input.project);
     const page = Math.max(1, input.page ?? 1);

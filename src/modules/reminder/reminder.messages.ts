@@ -15,7 +15,8 @@ export const reminderMessages = defineMessages('reminder', {
   nudge_title: (p: { count: number }) => `🔥 Your ${p.count}-day streak is at risk`,
   nudge_text: () => 'Nothing completed today yet. One quest before your day ends keeps it alive.',
   lost_title: (p: { count: number }) => `💔 Your ${p.count}-day streak ended`,
-  lost_freeze_would_save: () => 'A streak freeze would have saved it: you earn one for every 7 days in a row (up to 2 banked), and it bridges a single missed day.',
+  lost_freeze_would_save: () =>
+    'A streak freeze would have saved it: you earn one for every 7 days in a row (up to 2 banked), and it bridges a single missed day.',
   lost_too_long: () => 'A streak freeze bridges a single missed day; this gap was longer.',
   lost_restart: () => 'Complete a quest today to start a new one.',
   unlocked_title: (p: { number: number }) => `🔓 #${p.number} is ready to start`,

@@ -40,7 +40,8 @@ export function reminderReply(content: ReminderContent): Reply {
     buttons.push({ label: m.complete_number({ number: q.number }).text, action: `quest complete #${q.number}`, style: 'success' });
   }
   for (const q of content.followUps) {
-    if (!buttons.some((b) => b.action === `quest complete #${q.number}`)) buttons.push({ label: m.done({ number: q.number }).text, action: `quest complete #${q.number}`, style: 'success' });
+    if (!buttons.some((b) => b.action === `quest complete #${q.number}`))
+      buttons.push({ label: m.done({ number: q.number }).text, action: `quest complete #${q.number}`, style: 'success' });
   }
   return {
     title: m.title({ weekday }).text,
@@ -55,7 +56,12 @@ export function reminderReply(content: ReminderContent): Reply {
 }
 
 export function nudgeReply(count: number): Reply {
-  return { title: m.nudge_title({ count }).text, text: m.nudge_text().text, tone: 'hard', buttons: [{ label: 'My quests', action: 'quest list', style: 'primary' }] };
+  return {
+    title: m.nudge_title({ count }).text,
+    text: m.nudge_text().text,
+    tone: 'hard',
+    buttons: [{ label: 'My quests', action: 'quest list', style: 'primary' }],
+  };
 }
 
 export function streakLostReply(count: number, freezeWouldHaveSaved: boolean): Reply {
@@ -72,7 +78,9 @@ export function unlockedReply(quest: { number: number; title: string; status: st
     text: m.unlocked_text({ title: md(quest.title), prerequisite }).text,
     tone: 'success',
     buttons: [
-      ...(quest.status === 'ACTIVE' || quest.status === 'DRAFT' ? [{ label: m.start().text, action: `quest start #${quest.number}`, style: 'primary' as const }] : []),
+      ...(quest.status === 'ACTIVE' || quest.status === 'DRAFT'
+        ? [{ label: m.start().text, action: `quest start #${quest.number}`, style: 'primary' as const }]
+        : []),
       { label: m.complete().text, action: `quest complete #${quest.number}`, style: 'success' },
     ],
   };

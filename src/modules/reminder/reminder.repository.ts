@@ -83,7 +83,11 @@ export class ReminderRepository {
        order by next_reminder_at limit ? for update skip locked`,
       [now.toISOString(), limit],
     );
-    return rows.map((r) => ({ ...r, nextReminderAt: r.nextReminderAt ? new Date(r.nextReminderAt) : null, nextStreakCheckAt: r.nextStreakCheckAt ? new Date(r.nextStreakCheckAt) : null }));
+    return rows.map((r) => ({
+      ...r,
+      nextReminderAt: r.nextReminderAt ? new Date(r.nextReminderAt) : null,
+      nextStreakCheckAt: r.nextStreakCheckAt ? new Date(r.nextStreakCheckAt) : null,
+    }));
   }
 
   /**
@@ -160,7 +164,11 @@ export class ReminderRepository {
 
   /** Quests that wait (sequentially) on `prerequisiteId`. */
   async dependents(prerequisiteId: string): Promise<string[]> {
-    const deps = await this.em.find(QuestDependency, { prerequisite: prerequisiteId, dependencyType: 'sequential' }, { fields: ['dependent'], disableIdentityMap: true });
+    const deps = await this.em.find(
+      QuestDependency,
+      { prerequisite: prerequisiteId, dependencyType: 'sequential' },
+      { fields: ['dependent'], disableIdentityMap: true },
+    );
     return deps.map((d) => d.dependent.id);
   }
 

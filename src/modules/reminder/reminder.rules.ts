@@ -55,10 +55,7 @@ export function startedYesterday(quests: OpenQuest[], today: string, timezone: s
     .slice(0, limit);
 }
 
-export type StreakStatus =
-  | { kind: 'none' }
-  | { kind: 'done_today'; count: number }
-  | { kind: 'keep_alive'; count: number; coveredByFreeze: boolean };
+export type StreakStatus = { kind: 'none' } | { kind: 'done_today'; count: number } | { kind: 'keep_alive'; count: number; coveredByFreeze: boolean };
 
 /** Where the daily streak stands on `today` for the reminder's streak line. */
 export function streakStatus(state: StreakState | null, today: string, zoneChange?: ZoneChange): StreakStatus {
@@ -88,9 +85,7 @@ export function nudgeAt(day: string, timezone: string, dayStartHour: number, nud
 }
 
 export type StreakWatchDecision =
-  | { action: 'lost'; count: number; freezeWouldHaveSaved: boolean; streakStart: string }
-  | { action: 'nudge'; count: number }
-  | { action: 'none' };
+  { action: 'lost'; count: number; freezeWouldHaveSaved: boolean; streakStart: string } | { action: 'nudge'; count: number } | { action: 'none' };
 
 /**
  * What the streak watch does for one user at `now`: a daily streak that no longer

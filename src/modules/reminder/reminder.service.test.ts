@@ -172,11 +172,15 @@ describe('streak watch', () => {
     expect(lost).toHaveLength(1);
     expect(lost[0]!.title).toBe('💔 Your 3-day streak ended');
     expect(lost[0]!.data.reply!.text).toMatch(/A streak freeze would have saved it/);
-    const [row] = await app.sql<{ active: number }>("select count(*)::int as active from streaks where user_id = ? and streak_type = 'daily' and is_active", [await userId('sam')]);
+    const [row] = await app.sql<{ active: number }>("select count(*)::int as active from streaks where user_id = ? and streak_type = 'daily' and is_active", [
+      await userId('sam'),
+    ]);
     expect(row!.active).toBe(0);
     // The next completion starts a new streak.
     await completeOn('2026-12-15', 'sam');
-    const [after] = await app.sql<{ current_count: number }>("select current_count from streaks where user_id = ? and streak_type = 'daily' and is_active", [await userId('sam')]);
+    const [after] = await app.sql<{ current_count: number }>("select current_count from streaks where user_id = ? and streak_type = 'daily' and is_active", [
+      await userId('sam'),
+    ]);
     expect(after!.current_count).toBe(1);
   });
 });

@@ -25,7 +25,14 @@ export interface BatchResult {
 
 function stateOf(row: DailyStreakRow | undefined, freezes: number): StreakState | null {
   if (!row) return null;
-  return { currentCount: row.currentCount, longestCount: row.longestCount, startDate: row.startDate, lastActivityDate: row.lastActivityDate, isActive: true, freezes };
+  return {
+    currentCount: row.currentCount,
+    longestCount: row.longestCount,
+    startDate: row.startDate,
+    lastActivityDate: row.lastActivityDate,
+    isActive: true,
+    freezes,
+  };
 }
 
 /** The zone-change rule's input when the streak's last activity was counted in another zone (DESIGN §5). */

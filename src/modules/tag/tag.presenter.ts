@@ -16,7 +16,11 @@ export function tagCreatedReply(tag: TagRow): Reply {
 
 export function tagListReply(tags: TagRow[]): Reply {
   if (!tags.length) {
-    return { title: 'Your tags', text: 'No tags yet. Create one with `/tag create work color:#22C55E`, or tag a quest: `/tag add #12 work,urgent`.', tone: 'info' };
+    return {
+      title: 'Your tags',
+      text: 'No tags yet. Create one with `/tag create work color:#22C55E`, or tag a quest: `/tag add #12 work,urgent`.',
+      tone: 'info',
+    };
   }
   return {
     title: 'Your tags',

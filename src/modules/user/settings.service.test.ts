@@ -92,7 +92,13 @@ describe('nextReminderAt', () => {
     ['later today', '2026-11-24T10:00:00Z', 'Europe/Berlin', '12:00', '2026-11-24T11:00:00Z'],
     ['tomorrow when the time has passed', '2026-11-24T10:00:00Z', 'Europe/Berlin', '11:00', '2026-11-25T10:00:00Z'],
     ['across spring-forward in New York', '2026-03-07T15:00:00Z', 'America/New_York', '09:00', '2026-03-08T13:00:00Z'],
-    ['a time skipped by spring-forward fires at the first valid minute after the gap', '2026-03-07T15:00:00Z', 'America/New_York', '02:30', '2026-03-08T07:00:00Z'],
+    [
+      'a time skipped by spring-forward fires at the first valid minute after the gap',
+      '2026-03-07T15:00:00Z',
+      'America/New_York',
+      '02:30',
+      '2026-03-08T07:00:00Z',
+    ],
   ])('%s', (_name, nowIso, zone, clock, expected) => {
     expect(nextReminderAt(new Date(nowIso), zone, clock).toISOString()).toBe(new Date(expected).toISOString());
   });

@@ -16,9 +16,7 @@ describe('verifyDiscordSignature', () => {
   it('accepts a good signature (string or bytes body)', () => {
     expect(verifyDiscordSignature(keys.publicKeyHex, signature, timestamp, body)).toBe(true);
     expect(verifyDiscordSignature(keys.publicKeyHex, signature, timestamp, Buffer.from(body))).toBe(true);
-    expect(verifyDiscordSignature(keys.publicKeyHex.toUpperCase(), signature.toUpperCase(), timestamp, body)).toBe(
-      true,
-    );
+    expect(verifyDiscordSignature(keys.publicKeyHex.toUpperCase(), signature.toUpperCase(), timestamp, body)).toBe(true);
   });
 
   it('rejects a signature made with another key', () => {

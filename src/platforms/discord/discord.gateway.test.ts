@@ -177,7 +177,10 @@ describe('Discord direct messages through the notifier port', () => {
     fake.closeDmsFor(BOB);
     const result = await app.notifier.send(identity(BOB), { text: 'Reminder' });
     expect(result).toMatchObject({ delivered: false, reason: 'unreachable', retryable: false });
-    const [row] = await app.sql<{ unreachable_at: Date | null }>(`select unreachable_at from user_identities where platform = 'discord' and platform_user_id = ?`, [BOB]);
+    const [row] = await app.sql<{ unreachable_at: Date | null }>(
+      `select unreachable_at from user_identities where platform = 'discord' and platform_user_id = ?`,
+      [BOB],
+    );
     expect(row!.unreachable_at).not.toBeNull();
   });
 });
@@ -191,7 +194,13 @@ describe('Discord deadlines', () => {
     name: 'report',
     description: 'A deliberately slow report',
     subcommands: {
-      declared: sub({ description: 'Declared slow', slow: true, ephemeral: true, options: {}, handler: async () => (await sleep(5000), { title: 'Your private report' }) }),
+      declared: sub({
+        description: 'Declared slow',
+        slow: true,
+        ephemeral: true,
+        options: {},
+        handler: async () => (await sleep(5000), { title: 'Your private report' }),
+      }),
       surprise: sub({ description: 'Slow without saying so', options: {}, handler: async () => (await sleep(5000), { title: 'Your public report' }) }),
     },
   });

@@ -23,7 +23,13 @@ const report = defineCommand({
   name: 'report',
   description: 'A deliberately slow report',
   subcommands: {
-    declared: sub({ description: 'Declared slow', slow: true, ephemeral: true, options: {}, handler: async () => (await sleep(300), { title: 'Your private report' }) }),
+    declared: sub({
+      description: 'Declared slow',
+      slow: true,
+      ephemeral: true,
+      options: {},
+      handler: async () => (await sleep(300), { title: 'Your private report' }),
+    }),
     surprise: sub({ description: 'Slow without saying so', options: {}, handler: async () => (await sleep(2500), { title: 'Your public report' }) }),
   },
 });
@@ -55,7 +61,17 @@ async function deliver(interaction: DispatchedInteraction): Promise<{ status: nu
 }
 
 const command = (name: string, subcommand: string, options: Record<string, string> = {}) =>
-  fake.buildInteraction({ type: 2, userId: ALICE, guildId: GUILD, data: { id: '1', name, type: 1, options: [{ name: subcommand, type: 1, options: Object.entries(options).map(([n, value]) => ({ name: n, type: 3, value })) }] } });
+  fake.buildInteraction({
+    type: 2,
+    userId: ALICE,
+    guildId: GUILD,
+    data: {
+      id: '1',
+      name,
+      type: 1,
+      options: [{ name: subcommand, type: 1, options: Object.entries(options).map(([n, value]) => ({ name: n, type: 3, value })) }],
+    },
+  });
 
 const questCount = async () => (await app.sql('select id from quests')).length;
 
@@ -122,7 +138,10 @@ describe('Discord HTTP interactions endpoint', () => {
       type: 5,
       userId: ALICE,
       guildId: GUILD,
-      data: { custom_id: modal.body.data.custom_id, components: [{ type: 18, id: 1, component: { type: 4, id: 2, custom_id: 'title', value: 'Find the cave' } }] },
+      data: {
+        custom_id: modal.body.data.custom_id,
+        components: [{ type: 18, id: 1, component: { type: 4, id: 2, custom_id: 'title', value: 'Find the cave' } }],
+      },
       message: card,
     });
     expect((await deliver(submit)).body.type).toBe(7);
@@ -142,7 +161,10 @@ describe('Discord HTTP interactions endpoint', () => {
     const [a, b] = await Promise.all([deliver(declared), deliver(surprise)]);
     expect(a.body).toEqual({ type: 5, data: { flags: 64 } });
     expect(b.body).toEqual({ type: 5, data: {} });
-    for (const [interaction, title] of [[declared, 'Your private report'], [surprise, 'Your public report']] as const) {
+    for (const [interaction, title] of [
+      [declared, 'Your private report'],
+      [surprise, 'Your public report'],
+    ] as const) {
       const edit = await fake.waitFor((r) => r.method === 'PATCH' && r.status === 200 && r.path.endsWith(`/${interaction.token}/messages/@original`), 8000);
       expect(edit.body).toMatchObject({ embeds: [{ title }], allowed_mentions: { parse: [] } });
       expect(edit.headers.authorization).toBeUndefined();

@@ -179,7 +179,9 @@ class HttpResponder implements DiscordResponder {
   }
 
   async editReply(message: DiscordMessage): Promise<void> {
-    await this.webhook(() => this.rest.patch(Routes.webhookMessage(this.applicationId, this.token, '@original'), { ...restMessage(message, { edit: true }), auth: false }));
+    await this.webhook(() =>
+      this.rest.patch(Routes.webhookMessage(this.applicationId, this.token, '@original'), { ...restMessage(message, { edit: true }), auth: false }),
+    );
   }
 
   async followUp(message: DiscordMessage): Promise<void> {

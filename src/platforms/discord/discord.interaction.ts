@@ -57,7 +57,12 @@ const UNSUPPORTED: Reply = { tone: 'error', ephemeral: true, text: 'Questlog doe
  * `arrivedAt` (a `performance.now()` time) is when the request arrived: the defer
  * timer runs from then, whatever the store lookups before this call cost.
  */
-export async function handleInteraction(deps: InteractionDeps, payload: APIInteraction, responder: DiscordResponder, arrivedAt = performance.now()): Promise<void> {
+export async function handleInteraction(
+  deps: InteractionDeps,
+  payload: APIInteraction,
+  responder: DiscordResponder,
+  arrivedAt = performance.now(),
+): Promise<void> {
   const deadline = arrivedAt + DEFER_AFTER_MS;
   let input: DiscordInput;
   try {
@@ -106,7 +111,14 @@ async function run(deps: InteractionDeps, invocation: Invocation, update: boolea
     }
   };
   if (slow) await defer();
-  else if ((await withDeadline(pending.then(() => true), deadline, false)) === false) await defer();
+  else if (
+    (await withDeadline(
+      pending.then(() => true),
+      deadline,
+      false,
+    )) === false
+  )
+    await defer();
 
   const { reply, message } = await pending;
   if (deferred === 'no') {

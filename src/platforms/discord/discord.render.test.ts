@@ -13,9 +13,15 @@ describe('rendering replies as Discord messages', () => {
       title: '#12 Slay the dragon',
       text: 'Bring a shield @everyone',
       tone: 'hard',
-      fields: [{ name: 'Status', value: 'active', inline: true }, { name: 'Notes', value: '' }],
+      fields: [
+        { name: 'Status', value: 'active', inline: true },
+        { name: 'Notes', value: '' },
+      ],
       progress: { label: '1/2 steps', value: 1, max: 2 },
-      checklist: [{ done: true, text: 'Find the cave' }, { done: false, text: 'Sharpen the sword' }],
+      checklist: [
+        { done: true, text: 'Find the cave' },
+        { done: false, text: 'Sharpen the sword' },
+      ],
       footer: 'page 1 of 1',
     };
     const { body, files, ephemeral } = await renderMessage(reply, ids);
@@ -28,7 +34,10 @@ describe('rendering replies as Discord messages', () => {
         color: TONE_COLOUR.hard,
         title: '#12 Slay the dragon',
         description: 'Bring a shield @everyone\n\n`█████░░░░░` 1/2 steps\n✅ Find the cave\n⬜ Sharpen the sword',
-        fields: [{ name: 'Status', value: 'active', inline: true }, { name: 'Notes', value: '\u200b' }],
+        fields: [
+          { name: 'Status', value: 'active', inline: true },
+          { name: 'Notes', value: '\u200b' },
+        ],
         footer: { text: 'page 1 of 1' },
       },
     ]);
@@ -82,7 +91,10 @@ describe('rendering replies as Discord messages', () => {
   });
 
   it('attaches images as files shown in the embed, and as multipart parts for REST', async () => {
-    const message = await renderMessage({ title: 'Your week', images: [{ name: 'week chart.png', data: Buffer.from('png'), alt: 'XP per day' }], ephemeral: true }, ids);
+    const message = await renderMessage(
+      { title: 'Your week', images: [{ name: 'week chart.png', data: Buffer.from('png'), alt: 'XP per day' }], ephemeral: true },
+      ids,
+    );
     expect(message.files).toEqual([{ name: 'week_chart.png', data: Buffer.from('png'), description: 'XP per day' }]);
     expect(message.body.embeds[0]!.image).toEqual({ url: 'attachment://week_chart.png' });
     const rest = restMessage(message, { edit: true });

@@ -33,7 +33,23 @@ const BUTTON_STYLE: Record<NonNullable<ReplyButton['style']>, APIButtonComponent
 };
 
 /** Discord's message and embed limits. */
-const LIMIT = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, embed: 6000, rows: 5, perRow: 5, label: 80, modalTitle: 45, modalFields: 5, inputLabel: 45, placeholder: 100, inputLength: 4000 };
+const LIMIT = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  embed: 6000,
+  rows: 5,
+  perRow: 5,
+  label: 80,
+  modalTitle: 45,
+  modalFields: 5,
+  inputLabel: 45,
+  placeholder: 100,
+  inputLength: 4000,
+};
 
 /** Nobody is ever pinged by what the bot writes (user text included). */
 export const NO_MENTIONS = { parse: [] as [] };
@@ -63,7 +79,11 @@ export interface DiscordMessage {
 export async function renderMessage(original: Reply, ids: DiscordCustomIds, logger?: Logger): Promise<DiscordMessage> {
   const reply = discordTimes(original);
   const images = (reply.images ?? []).map((image, i) => ({ name: fileName(image.name, i), data: image.data, description: image.alt?.slice(0, 1024) }));
-  const attached = (reply.files ?? []).map((file, i) => ({ name: fileName(file.name, images.length + i, 'file'), data: file.data, description: file.description?.slice(0, 1024) }));
+  const attached = (reply.files ?? []).map((file, i) => ({
+    name: fileName(file.name, images.length + i, 'file'),
+    data: file.data,
+    description: file.description?.slice(0, 1024),
+  }));
   const files = [...images, ...attached];
   const embed = renderEmbed(reply, images[0]?.name);
   const body: DiscordMessageBody = {
@@ -140,7 +160,12 @@ async function renderButtons(buttons: ReplyButton[], ids: DiscordCustomIds, logg
     }
     if (seen.has(customId)) continue; // Discord refuses duplicate custom_ids in one message.
     seen.add(customId);
-    components.push({ type: ComponentType.Button, style: BUTTON_STYLE[button.style ?? 'secondary'], label: truncate(button.label, LIMIT.label), custom_id: customId });
+    components.push({
+      type: ComponentType.Button,
+      style: BUTTON_STYLE[button.style ?? 'secondary'],
+      label: truncate(button.label, LIMIT.label),
+      custom_id: customId,
+    });
   }
   const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
   for (let i = 0; i < components.length; i += LIMIT.perRow) {
@@ -175,7 +200,10 @@ function fileName(name: string, index: number, fallback: 'image' | 'file' = 'ima
 }
 
 /** A rendered message as a REST request (`@discordjs/rest`): JSON body plus `files[i]` parts it references. */
-export function restMessage(message: DiscordMessage, options: { edit?: boolean } = {}): { body: Record<string, unknown>; files?: Array<{ name: string; data: Buffer }> } {
+export function restMessage(
+  message: DiscordMessage,
+  options: { edit?: boolean } = {},
+): { body: Record<string, unknown>; files?: Array<{ name: string; data: Buffer }> } {
   const { flags, ...rest } = message.body;
   // Edits cannot change flags (ephemeral is fixed by the first response).
   const body: Record<string, unknown> = options.edit || flags === undefined ? { ...rest } : { ...rest, flags };

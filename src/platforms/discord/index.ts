@@ -37,9 +37,7 @@ export async function startDiscord(app: DiscordApp): Promise<{ stop(): Promise<v
       rest = new REST({ api: apiUrl }).setToken(token);
       rests.push(rest);
     }
-    app.notifier.register(
-      new DiscordNotifier({ rest, kv: app.kv, ids, logger, markUnreachable: (identity) => app.ports.markUnreachable(identity) }),
-    );
+    app.notifier.register(new DiscordNotifier({ rest, kv: app.kv, ids, logger, markUnreachable: (identity) => app.ports.markUnreachable(identity) }));
   }
 
   return {

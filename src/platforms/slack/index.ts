@@ -36,12 +36,16 @@ export function createSlack(app: App, options: SlackOptions = {}): Slack {
   const logger = boltLogger(app.logger);
   const clientOptions: webApi.WebClientOptions = { slackApiUrl: config.apiUrl, logger, ...options.clientOptions };
 
-  const oauth = config.clientId && config.clientSecret && config.stateSecret ? { clientId: config.clientId, clientSecret: config.clientSecret, stateSecret: config.stateSecret } : undefined;
+  const oauth =
+    config.clientId && config.clientSecret && config.stateSecret
+      ? { clientId: config.clientId, clientSecret: config.clientSecret, stateSecret: config.stateSecret }
+      : undefined;
   const store = oauth ? new CachedInstallationStore(() => app.ports.slackInstallations()) : undefined;
   let auth: SlackAuthorizer;
   if (store) auth = installationAuthorizer(store);
   // authorize runs before every ack: its one auth.test must fail fast rather than retry for minutes.
-  else if (config.botToken) auth = singleWorkspaceAuthorizer(config.botToken, new webApi.WebClient(undefined, { ...clientOptions, retryConfig: { retries: 0 }, timeout: 2000 }));
+  else if (config.botToken)
+    auth = singleWorkspaceAuthorizer(config.botToken, new webApi.WebClient(undefined, { ...clientOptions, retryConfig: { retries: 0 }, timeout: 2000 }));
   else throw new Error('Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET/SLACK_STATE_SECRET for OAuth installs');
 
   const receiver = config.appToken

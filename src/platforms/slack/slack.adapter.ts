@@ -97,7 +97,9 @@ export class SlackAdapter {
     bolt.use((args) => this.dedupeEvents(args));
     // One listener for every slash command: whatever `commands/index.ts` holds at dispatch time is served.
     bolt.command(/^\/.+/, (args) => this.inFlight.track(this.onCommand(args)));
-    bolt.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${BUTTON_PREFIX}`) }, (args) => this.inFlight.track(this.onButton(args)));
+    bolt.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${BUTTON_PREFIX}`) }, (args) =>
+      this.inFlight.track(this.onButton(args)),
+    );
     bolt.view<ViewSubmitAction>({ callback_id: MODAL_CALLBACK, type: 'view_submission' }, (args) => this.inFlight.track(this.onModalSubmit(args)));
     bolt.event('app_home_opened', (args) => this.inFlight.track(this.onHomeOpened(args)));
     bolt.event('app_uninstalled', async ({ body }) => this.deps.uninstall?.({ teamId: body.team_id, enterpriseId: body.enterprise_id }));
@@ -147,7 +149,10 @@ export class SlackAdapter {
       acked = true;
       await ack();
       const reply = await work;
-      await postToResponseUrl(command.response_url, await this.responseMessage(reply, actor.userId, { response_type: reply.ephemeral ? 'ephemeral' : 'in_channel' }));
+      await postToResponseUrl(
+        command.response_url,
+        await this.responseMessage(reply, actor.userId, { response_type: reply.ephemeral ? 'ephemeral' : 'in_channel' }),
+      );
       await this.afterReply(reply, target);
     } catch (error) {
       this.deps.logger.error({ err: error, command: command.command }, 'slack command failed');
@@ -228,7 +233,10 @@ export class SlackAdapter {
     }
   }
 
-  private async submitModal({ ack, body, view, client }: SubmitArgs, errorsFor: (field: string | undefined, message: string) => Record<string, string>): Promise<void> {
+  private async submitModal(
+    { ack, body, view, client }: SubmitArgs,
+    errorsFor: (field: string | undefined, message: string) => Record<string, string>,
+  ): Promise<void> {
     const actor: Actor = { teamId: body.user.team_id ?? body.team?.id ?? '', userId: body.user.id, userName: body.user.name, teamDomain: body.team?.domain };
     const stored = await readStoredValue(view.private_metadata, (key) => this.deps.kv.get(key));
     if (stored === null) {

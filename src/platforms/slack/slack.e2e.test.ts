@@ -337,10 +337,22 @@ describe('Slack over HTTP with a single-workspace token', () => {
 
   it('refuses forged, unsigned and stale requests with 401 and runs nothing', async () => {
     const before = await questCount();
-    const body = slashCommandBody({ teamId: TEAM, userId: ALICE, command: '/quest', text: 'create "Forged"', responseUrl: fake.responseUrl('forged'), channelId: CHANNEL });
+    const body = slashCommandBody({
+      teamId: TEAM,
+      userId: ALICE,
+      command: '/quest',
+      text: 'create "Forged"',
+      responseUrl: fake.responseUrl('forged'),
+      channelId: CHANNEL,
+    });
     const forged = await postSigned(eventsUrl, { body, signingSecret: 'not-the-secret' });
     const stale = await postSigned(eventsUrl, { body, signingSecret: SECRET, timestamp: nowSeconds() - 6 * 60 });
-    const unsigned = await fetch(eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(5000) });
+    const unsigned = await fetch(eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
     expect([forged.status, stale.status, unsigned.status]).toEqual([401, 401, 401]);
     // A signed request after them is served, so nothing of theirs was merely queued.
     expect((await client.command(ALICE, 'list')).status).toBe(200);

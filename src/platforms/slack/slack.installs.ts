@@ -25,7 +25,11 @@ export class CachedInstallationStore implements InstallationStore {
   ) {}
 
   async storeInstallation(installation: Installation): Promise<void> {
-    const installKey = keyOf({ teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, isEnterpriseInstall: installation.isEnterpriseInstall });
+    const installKey = keyOf({
+      teamId: installation.team?.id,
+      enterpriseId: installation.enterprise?.id,
+      isEnterpriseInstall: installation.isEnterpriseInstall,
+    });
     // The bot token is all this app uses; a user token would only be a liability at rest.
     const stored: Installation = { ...installation, user: { id: installation.user.id, scopes: installation.user.scopes, token: undefined } };
     await this.service().saveInstallation({

@@ -29,7 +29,12 @@ export async function uploadImages(client: webApi.WebClient, channelId: string, 
   if (!images.length) return;
   await client.filesUploadV2({
     channel_id: channelId,
-    file_uploads: images.map((image) => ({ file: image.data, filename: image.name, title: image.alt ?? image.name, ...(image.alt ? { alt_text: image.alt } : {}) })),
+    file_uploads: images.map((image) => ({
+      file: image.data,
+      filename: image.name,
+      title: image.alt ?? image.name,
+      ...(image.alt ? { alt_text: image.alt } : {}),
+    })),
   });
 }
 

@@ -15,7 +15,8 @@ describe('Slack multi-workspace installs (OAuth)', () => {
   let slack: { stop(): Promise<void> };
   let base: string;
 
-  const installations = () => app.sql<{ install_key: string; team_id: string; bot_user_id: string; installation: any }>('select * from slack_installations order by install_key');
+  const installations = () =>
+    app.sql<{ install_key: string; team_id: string; bot_user_id: string; installation: any }>('select * from slack_installations order by install_key');
   const command = (team: string, text: string, id: string) =>
     postSigned(`${base}/slack/events`, {
       signingSecret: SECRET,

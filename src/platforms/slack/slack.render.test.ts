@@ -151,7 +151,9 @@ describe('renderReply', () => {
       ],
       'U0ALICE001',
     );
-    const ids = view.blocks.filter((b) => b.type === 'actions').flatMap((b) => (b as { elements: Array<{ action_id: string }> }).elements.map((e) => e.action_id));
+    const ids = view.blocks
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => (b as { elements: Array<{ action_id: string }> }).elements.map((e) => e.action_id));
     expect(ids).toEqual(['ql:0.0', 'ql:1.0']);
     expect(view.blocks.map((b) => b.type)).toEqual(['section', 'actions', 'divider', 'section', 'actions']);
   });

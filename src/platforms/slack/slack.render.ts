@@ -71,9 +71,7 @@ export interface ButtonPayload {
 export function toMrkdwn(markdown: string): string {
   const literals: string[] = [];
   // Backslash escapes mark user text: keep those characters out of every rule below.
-  let text = markdown
-    .replace(/[\u0000-\u0002]/g, '')
-    .replace(/\\([^\sA-Za-z0-9])/g, (_, ch: string) => `\u0000${literals.push(ch) - 1}\u0000`);
+  let text = markdown.replace(/[\u0000-\u0002]/g, '').replace(/\\([^\sA-Za-z0-9])/g, (_, ch: string) => `\u0000${literals.push(ch) - 1}\u0000`);
   text = escapeEntities(text)
     .replace(/\*\*(.+?)\*\*/g, '\u0001$1\u0001')
     .replace(/(^|[^\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])/g, '$1_$2_')

@@ -48,7 +48,9 @@ describe('Slack Socket Mode wiring (SLACK_APP_TOKEN)', () => {
 
   it('answers a slash command envelope through the same dispatch path, in the envelope ack', async () => {
     const body = Object.fromEntries(
-      new URLSearchParams(slashCommandBody({ teamId: TEAM, userId: DAVE, command: '/quest', text: 'create "Over the socket"', responseUrl: fake.responseUrl('socket') })),
+      new URLSearchParams(
+        slashCommandBody({ teamId: TEAM, userId: DAVE, command: '/quest', text: 'create "Over the socket"', responseUrl: fake.responseUrl('socket') }),
+      ),
     );
     const payload = (await deliver('slash_commands', body)) as { response_type: string; blocks: any[] };
     expect(payload.response_type).toBe('in_channel');
