@@ -54,7 +54,9 @@ export class Planner {
     const user = 1 + Math.floor(this.random() * USERS);
     if (op === 'complete') {
       let open = this.openQuests.get(user);
-      if (!open) this.openQuests.set(user, (open = Array.from({ length: QUESTS_PER_USER }, (_, n) => n + 1).filter((n) => n % 5 < 3)));
+      // Open quests without steps (the seed gives steps to even numbers): completing one with
+      // unticked steps asks first since the complete-anyway change, which would measure a prompt.
+      if (!open) this.openQuests.set(user, (open = Array.from({ length: QUESTS_PER_USER }, (_, n) => n + 1).filter((n) => n % 5 < 3 && n % 2 === 1)));
       return { op, user, quest: open.pop() ?? 1 };
     }
     return { op, user, quest: 2 * (1 + Math.floor(this.random() * (QUESTS_PER_USER / 2))) };
