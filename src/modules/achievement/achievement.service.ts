@@ -1,30 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Rarity, StreakType } from '../columns.js';
+import type { StreakType } from '../columns.js';
 import { ProgressionRepository } from '../progression/progression.repository.js';
 import { levelForXp } from '../progression/progression.rules.js';
 import type { UserCounters } from '../progression/user-stats.js';
 import { StreakRepository } from '../streak/streak.repository.js';
 import { userDay } from '../streak/streak.rules.js';
-import { AchievementRepository, type AchievementWrite, type UserAchievementState } from './achievement.repository.js';
+import { AchievementRepository, type AchievementWrite, type StoredAchievement, type UserAchievementState } from './achievement.repository.js';
 
 export type { AchievementWrite, UserAchievementState } from './achievement.repository.js';
 import { criteriaSchema, evaluateCriteria, isSeasonActive, type AchievementStats, type Criteria } from './achievement.rules.js';
 
 /** One catalog row with its criteria parsed. */
-export interface CatalogAchievement {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  category: string;
-  rarity: Rarity;
-  icon: string | null;
-  xpReward: number;
+export interface CatalogAchievement extends Omit<StoredAchievement, 'criteria' | 'metadata'> {
   criteria: Criteria;
-  isHidden: boolean;
-  isSeasonal: boolean;
-  seasonStart: string | null;
-  seasonEnd: string | null;
   recurring: boolean;
 }
 
