@@ -1,5 +1,5 @@
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
-import { executeBatchAll } from '../analytics/behavior-log.service.js';
+import { sendStatements } from '../shared/send-together.js';
 import type { AchievementWrite, UserAchievementState } from '../achievement/achievement.repository.js';
 import type { QuestStatus } from '../columns.js';
 import { scoringSpans } from '../leaderboard/leaderboard.rules.js';
@@ -122,7 +122,7 @@ export class ProgressionRepository {
     const since = week.from < month.from ? week.from : month.from;
     // raw: `for no key update` has no LockMode, and the read must be a later statement of the same round trip,
     // whose snapshot is taken after the lock is granted (a locking read would keep the old one).
-    const [, rows, counters, category] = await executeBatchAll(this.em, [
+    const [, rows, counters, category] = await sendStatements(this.em, [
       { sql: 'select 1 from users where id = ? for no key update', params: [userId] },
       {
         sql: `select u.experience_points as xp, u.level, p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
-import { executeBatchAll } from '../analytics/behavior-log.service.js';
+import { sendStatements } from '../shared/send-together.js';
 import type { StreakType } from '../columns.js';
 import { User } from '../user/user.entity.js';
 import { Streak, type IStreak } from './streak.entity.js';
@@ -133,7 +133,7 @@ export class StreakRepository {
       ...(writes.updates.length ? [updateRowsStatement(userId, writes.updates)] : []),
       ...(writes.freezes !== null ? [{ sql: 'update user_profiles set streak_freezes = ? where user_id = ?', params: [writes.freezes, userId] }] : []),
     ];
-    if (statements.length) await executeBatchAll(this.em, statements);
+    if (statements.length) await sendStatements(this.em, statements);
   }
 
   /** The user's clock, freeze bank, active rows, best lengths and recent daily history, for `/streak` and `/profile`. */
