@@ -56,7 +56,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
   const completion: CompletionHook = {
     async onQuestCompleted(tx, quest, now) {
       const rewards = await progression.onQuestCompleted(tx, quest, now);
-      await new ReminderService(tx).notifyUnlocked(quest);
+      if (quest.hasDependents !== false) await new ReminderService(tx).notifyUnlocked(quest);
       return rewards;
     },
   };

@@ -1,7 +1,7 @@
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { sendStatements } from '../shared/send-together.js';
 import type { AchievementWrite, UserAchievementState } from '../achievement/achievement.repository.js';
-import type { QuestStatus } from '../columns.js';
+import type { QuestStatus, StreakType } from '../columns.js';
 import { scoringSpans } from '../leaderboard/leaderboard.rules.js';
 import { Quest } from '../quest/quest.entity.js';
 import type { StreakRow, StreakRowWrite } from '../streak/streak.repository.js';
@@ -29,6 +29,8 @@ export interface GameState {
   counters: UserCounters;
   /** The completed quest's category and its completions so far (when asked for one). */
   category: { name: string; prior: number } | null;
+  /** The longest run ever per streak type (ended rows included). */
+  bestLengths: Partial<Record<StreakType, number>>;
 }
 
 export interface LedgerEntry {
@@ -54,7 +56,7 @@ export interface RewardsCommit {
   ledger: LedgerEntry[];
   notices: Notice[];
   log: { action: string; data: Record<string, unknown> };
-  streaks?: { updates: StreakRowWrite[]; freezes: number | null };
+  streaks?: { updates: StreakRowWrite[]; inserts?: StreakRowWrite[]; freezes: number | null };
   /** Adds (+1) or takes back (-1) one completion in the counters. */
   count?: { count: CompletionCount; delta: 1 | -1 };
   achievements?: AchievementWrite[];
@@ -134,7 +136,9 @@ export class ProgressionRepository {
             'achievementId', ua.achievement_id, 'unlockedAt', ua.unlocked_at, 'progress', ua.progress_data -> 'progress')), '[]')
           from user_achievements ua where ua.user_id = u.id) as achievements,
          p.leaderboard_opt_in as "optedIn", (select coalesce(json_agg(m.space_id), '[]') from space_members m where m.user_id = u.id) as spaces,
-         coalesce(l.week, 0)::int as week, coalesce(l.month, 0)::int as month
+         coalesce(l.week, 0)::int as week, coalesce(l.month, 0)::int as month,
+         (select coalesce(json_object_agg(b.streak_type, b.best), '{}') from
+           (select streak_type, max(longest_count) as best from streaks where user_id = u.id group by streak_type) b) as "bestLengths"
        from users u join user_profiles p on p.user_id = u.id
        left join lateral (select sum(amount) filter (where created_at >= ?::timestamptz and created_at < ?::timestamptz) as week,
            sum(amount) filter (where created_at >= ?::timestamptz and created_at < ?::timestamptz) as month
@@ -156,6 +160,8 @@ export class ProgressionRepository {
     ]);
     const row = rows?.[0] as unknown as Omit<GameState, 'counters' | 'category'> | undefined;
     if (!row) throw new Error(`user ${userId} has no profile`);
+    // JSON columns arrive parsed from PostgreSQL, as text from PGlite.
+    if (typeof row.bestLengths === 'string') row.bestLengths = JSON.parse(row.bestLengths) as GameState['bestLengths'];
     const found = category?.[0] as { name: string; prior: number } | undefined;
     return {
       ...row,
@@ -200,6 +206,14 @@ export class ProgressionRepository {
          from jsonb_to_recordset(?::jsonb) as x(id uuid, "currentCount" int, "longestCount" int, "startDate" date, "lastActivityDate" date, "isActive" boolean, metadata jsonb)
          where s.id = x.id and s.user_id = ?`,
         params: [JSON.stringify(change.streaks.updates), userId],
+      });
+    }
+    if (change.streaks?.inserts?.length) {
+      writes.push({
+        sql: `insert into streaks (id, user_id, streak_type, current_count, longest_count, start_date, last_activity_date, is_active, metadata)
+         select x.id, ?, x.type, x."currentCount", x."longestCount", x."startDate", x."lastActivityDate", x."isActive", x.metadata
+         from jsonb_to_recordset(?::jsonb) as x(id uuid, type text, "currentCount" int, "longestCount" int, "startDate" date, "lastActivityDate" date, "isActive" boolean, metadata jsonb)`,
+        params: [userId, JSON.stringify(change.streaks.inserts)],
       });
     }
     if (change.streaks && change.streaks.freezes !== null) {

@@ -70,7 +70,7 @@ export class ProgressionService implements CompletionHook {
     const streakDays = dailyStreakAtDayStart(state.streaks, state.freezes, now, where);
     const xp = completionXp({ difficulty: quest.difficulty, estimatedMinutes: quest.estimatedDuration, dailyStreakAtDayStart: streakDays });
 
-    const streaks = await recordStreaks(tx, userId, state.streaks, state.freezes, now, where);
+    const streaks = await recordStreaks(tx, userId, state.streaks, state.freezes, now, where, { bestLengths: state.bestLengths });
     const minute = minuteOfDay(now, where.timezone);
     const count = { difficulty: quest.difficulty, categoryId: quest.categoryId, minute };
     const counters = countedCompletion(state.counters, state.category, count);

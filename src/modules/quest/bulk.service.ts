@@ -1,5 +1,5 @@
 import { AppError } from '../../core/errors.js';
-import type { CompleteQuestInput, CompletionResult, QuestDetail, QuestService } from './quest.service.js';
+import { UntickedStepsRefusal, type CompleteQuestInput, type CompletionResult, type QuestDetail, type QuestService } from './quest.service.js';
 
 /** What happened to one quest of a bulk command. */
 export type BulkOutcome<T> =
@@ -20,12 +20,13 @@ export class QuestBulkService {
   /** Completes each quest; one with unticked steps is only asked about unless `force`. */
   async complete(userId: string, refs: string[], input: CompleteQuestInput, force: boolean, now: Date): Promise<Array<BulkOutcome<CompletionResult>>> {
     return this.each(refs, async (ref) => {
-      if (!force) {
-        const quest = await this.quests.viewQuest(userId, ref);
-        const unticked = quest.steps.filter((s) => !s.completed).length;
-        if (unticked && quest.status !== 'COMPLETED' && quest.status !== 'ARCHIVED') return { ref, kind: 'confirm', quest, unticked };
+      try {
+        // The unticked-steps check is part of the completion's conditional update: no read before it.
+        return { ref, kind: 'done', result: await this.quests.completeQuest(userId, ref, { ...input, askIfStepsUnticked: !force }, now) };
+      } catch (error) {
+        if (!(error instanceof UntickedStepsRefusal)) throw error;
+        return { ref, kind: 'confirm', quest: await this.quests.viewQuest(userId, ref), unticked: error.unticked };
       }
-      return { ref, kind: 'done', result: await this.quests.completeQuest(userId, ref, input, now) };
     });
   }
 

@@ -14,6 +14,8 @@ export interface CompletedQuest {
   categoryId: string | null;
   projectId: string | null;
   completedAt: Date;
+  /** False when no quest depends on this one, so there is nothing to unlock. */
+  hasDependents?: boolean;
 }
 
 /** What completing a quest earned, for the reply. */

@@ -8,6 +8,7 @@ import { escapeLike } from '../shared/like.js';
 import { User } from '../user/user.entity.js';
 import type { CompletedQuest } from './completion.js';
 import type { DueWindow } from './due.rules.js';
+import { QuestStep } from '../step/step.entity.js';
 import { Quest, QuestDependency, type IQuest } from './quest.entity.js';
 import {
   BLOCKING_DEPENDENCY,
@@ -188,6 +189,11 @@ export class QuestRepository {
   }
 
   /** Unfinished blocking prerequisites of a quest: what holds back starting or completing it. */
+  /** How many of the quest's steps are not ticked yet. */
+  untickedSteps(questId: string): Promise<number> {
+    return this.em.count(QuestStep, { quest: questId, completed: false });
+  }
+
   async blockers(questId: string): Promise<Blocker[]> {
     const dependencies = await this.em.find(
       QuestDependency,
@@ -422,13 +428,19 @@ export class QuestRepository {
   async complete(
     userId: string,
     key: QuestKey,
-    input: { now: Date; minutes: number | null; ratings: { difficulty: number | null; satisfaction: number | null } },
-  ): Promise<(CompletedQuest & { done: number; total: number }) | null> {
+    input: {
+      now: Date;
+      minutes: number | null;
+      ratings: { difficulty: number | null; satisfaction: number | null };
+      /** Refuse (no row) while a step is unticked: the caller asks first. */
+      stepsMustBeDone?: boolean;
+    },
+  ): Promise<(CompletedQuest & { done: number; total: number; hasDependents: boolean }) | null> {
     const at = input.now.toISOString();
     const [target, value] = 'number' in key ? ['q.number', key.number] : ['q.id', key.id];
     // raw: data-modifying CTEs in one statement (one round trip); the unfinished-prerequisite test and the duration
     // inference mirror isUnfinishedPrerequisite and actualDuration in quest.rules.ts (quest.service.test checks they agree).
-    const [row] = await this.em.execute<Array<CompletedQuest & { done: number; total: number }>>(
+    const [row] = await this.em.execute<Array<CompletedQuest & { done: number; total: number; hasDependents: boolean }>>(
       `with u as (
          update quests q set status = 'COMPLETED', completed_at = ?::timestamptz,
            actual_duration = coalesce(?::int, case when q.status = 'IN_PROGRESS' and q.started_at is not null
@@ -438,6 +450,7 @@ export class QuestRepository {
            and not exists (select 1 from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
              where d.dependent_quest_id = q.id and d.dependency_type = ?
                and p.status <> 'COMPLETED' and (p.status <> 'ARCHIVED' or p.completed_at is null))
+           and (not ?::boolean or not exists (select 1 from quest_steps st where st.quest_id = q.id and not st.completed))
          returning q.id, q.user_id as "userId", q.number, q.title, q.difficulty, q.estimated_duration as "estimatedDuration",
            q.actual_duration as "actualDuration", q.category_id as "categoryId", q.project_id as "projectId",
            q.completed_at as "completedAt"),
@@ -449,7 +462,8 @@ export class QuestRepository {
        l as (insert into user_behavior_logs (user_id, action_type, action_data)
              select u."userId", 'quest_completed', jsonb_build_object('questId', u.id, 'number', u.number, 'difficulty', u.difficulty,
                'actualDuration', u."actualDuration", 'stepsDone', s.done, 'stepsTotal', s.total) from u, s)
-       select u.*, s.done, s.total from u, s`,
+       select u.*, s.done, s.total,
+         exists (select 1 from quest_dependencies d where d.prerequisite_quest_id = u.id) as "hasDependents" from u, s`,
       [
         at,
         input.minutes,
@@ -458,6 +472,7 @@ export class QuestRepository {
         userId,
         JSON.stringify(movableFrom('COMPLETED')),
         BLOCKING_DEPENDENCY,
+        input.stepsMustBeDone ?? false,
         input.ratings.difficulty,
         input.ratings.satisfaction,
       ],

@@ -53,6 +53,15 @@ export interface CompleteQuestInput {
   minutes?: number;
   difficultyRating?: number;
   satisfaction?: number;
+  /** Refuse with `UntickedStepsRefusal` while steps are unticked, so the caller can ask first. */
+  askIfStepsUnticked?: boolean;
+}
+
+/** Completing was refused because steps are unticked (only when asked to ask first); nothing changed. */
+export class UntickedStepsRefusal extends Error {
+  constructor(readonly unticked: number) {
+    super('steps unticked');
+  }
 }
 
 export interface CompletionResult {
@@ -270,8 +279,9 @@ export class QuestService {
     const { key, missing } = await this.questKey(userId, ref);
     const ratings = { difficulty: input.difficultyRating ?? null, satisfaction: input.satisfaction ?? null };
     return this.repo.transactional(async (quests) => {
-      const completed = await quests.complete(userId, key, { now, minutes: input.minutes ?? null, ratings });
-      if (!completed) throw await this.explainRefusal(quests, userId, key, missing, 'COMPLETED', 'complete');
+      const stepsMustBeDone = input.askIfStepsUnticked ?? false;
+      const completed = await quests.complete(userId, key, { now, minutes: input.minutes ?? null, ratings, stepsMustBeDone });
+      if (!completed) throw await this.explainRefusal(quests, userId, key, missing, 'COMPLETED', 'complete', stepsMustBeDone);
       const { done, total, ...quest } = completed;
       // Inside the transaction only its EntityManager may be used: embedded mode has one connection.
       const rewards = await this.completion.onQuestCompleted(quests.entityManager, quest, now);
@@ -382,13 +392,23 @@ export class QuestService {
   }
 
   /** Why a conditional move changed no row, re-read inside the same transaction. */
-  private async explainRefusal(quests: QuestRepository, userId: string, key: QuestKey, missing: Message, to: QuestStatus, verb: string): Promise<Error> {
+  private async explainRefusal(
+    quests: QuestRepository,
+    userId: string,
+    key: QuestKey,
+    missing: Message,
+    to: QuestStatus,
+    verb: string,
+    stepsMustBeDone = false,
+  ): Promise<Error> {
     const quest = await quests.find(userId, key);
     if (!quest) return new NotFoundError(missing);
     const attempt = `${verb} ${questLabel(quest)}`;
     if (!canMove(quest.status, to)) return new ConflictError(questMessages.move_refused({ attempt, reason: refusalReason(quest.status, to) }));
     const blockers = await quests.blockers(quest.id);
     if (blockers.length) return new ConflictError(blockedMessage(attempt, blockers));
+    const unticked = stepsMustBeDone ? await quests.untickedSteps(quest.id) : 0;
+    if (unticked) return new UntickedStepsRefusal(unticked);
     return new ConflictError(questMessages.changed_meanwhile({ quest: questLabel(quest) }));
   }
 

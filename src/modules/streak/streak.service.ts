@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { STREAK_TYPES, type StreakType } from '../columns.js';
 import { StreakRepository, type StreakRow, type StreakRowWrite } from './streak.repository.js';
@@ -31,7 +32,7 @@ export interface StreakStep {
 
 export interface StreakOutcome {
   /** Writes left for the caller to make in its closing statement of the same transaction. */
-  deferred: { updates: StreakRowWrite[]; freezes: number | null };
+  deferred: { updates: StreakRowWrite[]; inserts: StreakRowWrite[]; freezes: number | null };
   steps: StreakStep[];
   marks: StreakMarks;
   freezes: number;
@@ -107,6 +108,8 @@ export async function recordStreaks(
   freezes: number,
   now: Date,
   where: Whereabouts,
+  /** Best lengths per type, when the caller already read them (saves a round trip). */
+  known: { bestLengths?: Partial<Record<StreakType, number>> } = {},
 ): Promise<StreakOutcome> {
   const day = userDay(now, where.timezone, where.dayStartHour);
   const anchor: ZoneAnchor = { timezone: where.timezone, dayStartHour: where.dayStartHour, at: now.toISOString() };
@@ -120,7 +123,7 @@ export async function recordStreaks(
 
   const repository = new StreakRepository(em);
   const missing = STREAK_TYPES.filter((type) => !rows.some((r) => r.type === type));
-  const bestEnded = missing.length ? await repository.bestLengths(userId, missing) : {};
+  const bestEnded = missing.length ? (known.bestLengths ?? (await repository.bestLengths(userId, missing))) : {};
 
   for (const type of STREAK_TYPES) {
     const row = rows.find((r) => r.type === type);
@@ -189,12 +192,25 @@ export async function recordStreaks(
     if (update.isActive) marks[update.type] = { row: update.id!, count: update.currentCount, day: update.lastActivityDate };
   }
   let deferredUpdates = updates;
-  if (inserts.length) {
+  let deferredInserts: StreakRowWrite[] = [];
+  if (inserts.length && !updates.some((u) => !u.isActive)) {
+    // Only new rows (nothing ends): they ride along with the closing statement under ids made here.
+    deferredInserts = inserts.map((w) => ({ ...w, id: randomUUID() }));
+    for (const row of deferredInserts) marks[row.type] = { row: row.id!, count: row.currentCount, day };
+  } else if (inserts.length) {
     // The updates (ending a broken row) go first; the new rows' ids are needed at once.
     for (const row of await repository.insertStarted(userId, updates, inserts)) marks[row.type] = { row: row.id, count: row.count, day };
     deferredUpdates = [];
   }
-  return { deferred: { updates: deferredUpdates, freezes: bank !== freezes ? bank : null }, steps, marks, freezes: bank, freezeEarned, freezeUsed, longest };
+  return {
+    deferred: { updates: deferredUpdates, inserts: deferredInserts, freezes: bank !== freezes ? bank : null },
+    steps,
+    marks,
+    freezes: bank,
+    freezeEarned,
+    freezeUsed,
+    longest,
+  };
 }
 
 /** An ended row keeps its counts and dates; only `is_active` changes. */
