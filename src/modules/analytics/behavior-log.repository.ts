@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Statement } from '../shared/send-together.js';
 import { UserBehaviorLog } from './behavior-log.entity.js';
 
 /** What a user did, for analytics: one row per action, written inside the action's transaction. */
@@ -23,5 +24,13 @@ export class BehaviorLogRepository {
    */
   appendQuery(entry: BehaviorEntry) {
     return this.em.createQueryBuilder(UserBehaviorLog).insert(entry);
+  }
+
+  /** The same insert as a raw statement, for hot paths that batch raw statements (see `sendStatements`). */
+  appendStatement(entry: BehaviorEntry): Statement {
+    return {
+      sql: 'insert into user_behavior_logs (user_id, action_type, action_data) values (?, ?, ?)',
+      params: [entry.userId, entry.actionType, JSON.stringify(entry.actionData)],
+    };
   }
 }

@@ -1,11 +1,8 @@
-import { LockMode, sql, type EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BehaviorLogRepository, type BehaviorEntry } from '../analytics/behavior-log.repository.js';
 import type { Difficulty, QuestStatus } from '../columns.js';
-import { UserStats } from '../progression/user-stats.entity.js';
-import { Quest } from '../quest/quest.entity.js';
 import type { QuestKey } from '../quest/quest.rules.js';
-import { sendTogether } from '../shared/send-together.js';
+import { sendStatements, type Statement } from '../shared/send-together.js';
 import { QuestStep } from './step.entity.js';
 import type { StepRow } from './step.rules.js';
 
@@ -55,62 +52,62 @@ export class StepRepository {
    * before a concurrent change committed). Must run in a transaction.
    */
   async lockWithSteps(userId: string, key: QuestKey): Promise<QuestWithSteps | null> {
-    const lock = this.em
-      .createQueryBuilder(Quest, 'q')
-      .select(['id', 'number', 'title', 'status', 'difficulty'])
-      .where({ userId, ...key })
-      .setLockMode(LockMode.PESSIMISTIC_WRITE);
-    const steps = this.em
-      .createQueryBuilder(QuestStep, 's')
-      .select(['id', 'title', 'completed', 'orderIndex'])
-      .where({ quest: { userId, ...key } })
-      .orderBy(STEP_ORDER);
-    const [questRows = [], stepRows = []] = await sendTogether(this.em, [lock, steps]);
-    const quest = this.mapRow(Quest, questRows[0]);
+    const [target, value] = 'number' in key ? ['number', key.number] : ['id', key.id];
+    // raw: every step command starts here (step add and step done are hot); building these two as query
+    // builders cost more CPU than the round trip itself (npm run bench -- quests, figures in the README).
+    const [questRows = [], stepRows = []] = await sendStatements(this.em, [
+      { sql: `select id, number, title, status, difficulty from quests where user_id = ? and ${target} = ? for update`, params: [userId, value] },
+      {
+        sql: `select s.id, s.title, s.completed, s.order_index from quest_steps s join quests q on q.id = s.quest_id
+          where q.user_id = ? and q.${target} = ? order by s.order_index asc, s.created_at asc, s.id asc`,
+        params: [userId, value],
+      },
+    ]);
+    const quest = questRows[0] as Pick<QuestWithSteps, 'id' | 'number' | 'title' | 'status' | 'difficulty'> | undefined;
     if (!quest) return null;
     return {
-      id: quest.id!,
-      number: quest.number!,
-      title: quest.title!,
-      status: quest.status!,
-      difficulty: quest.difficulty!,
-      steps: stepRows.map((row) => {
-        const step = this.mapRow(QuestStep, row)!;
-        return { id: step.id!, title: step.title!, completed: step.completed!, orderIndex: step.orderIndex! };
-      }),
+      id: quest.id,
+      number: quest.number,
+      title: quest.title,
+      status: quest.status,
+      difficulty: quest.difficulty,
+      steps: stepRows.map((row) => ({
+        id: row.id as string,
+        title: row.title as string,
+        completed: Boolean(row.completed),
+        orderIndex: Number(row.order_index),
+      })),
     };
   }
 
   /** Applies a change's writes and its behavior log entry together, in one round trip. */
   async write(writes: StepWrite[], log: BehaviorEntry): Promise<void> {
-    await sendTogether(this.em, [...writes.map((w) => this.query(w)), this.log.appendQuery(log)]);
+    await sendStatements(this.em, [...writes.map((w) => this.statement(w)), this.log.appendStatement(log)]);
   }
 
-  private query(write: StepWrite) {
-    const steps = () => this.em.createQueryBuilder(QuestStep);
+  // raw: one statement per write kind, sent together; the query-builder versions cost more CPU than the
+  // round trip on the hot step commands (npm run bench -- quests).
+  private statement(write: StepWrite): Statement {
     switch (write.kind) {
       case 'add':
-        return steps().insert({ id: write.id, quest: write.questId, title: write.title, orderIndex: write.orderIndex });
+        return {
+          sql: 'insert into quest_steps (id, quest_id, title, order_index) values (?, ?, ?, ?)',
+          params: [write.id, write.questId, write.title, write.orderIndex],
+        };
       case 'complete':
-        return steps().update({ completed: true, completedAt: write.at }).where({ id: write.id });
+        return { sql: 'update quest_steps set completed = true, completed_at = ? where id = ?', params: [write.at.toISOString(), write.id] };
       case 'reopen':
-        return steps().update({ completed: false, completedAt: null }).where({ id: write.id });
+        return { sql: 'update quest_steps set completed = false, completed_at = null where id = ?', params: [write.id] };
       case 'remove':
-        return steps().delete({ id: write.id });
+        return { sql: 'delete from quest_steps where id = ?', params: [write.id] };
       case 'place':
-        return steps().update({ orderIndex: write.orderIndex }).where({ id: write.id, quest: write.questId });
+        return { sql: 'update quest_steps set order_index = ? where id = ? and quest_id = ?', params: [write.orderIndex, write.id, write.questId] };
       case 'count':
-        return this.em
-          .createQueryBuilder(UserStats)
-          .insert({ userId: write.userId, stepsDone: Math.max(0, write.delta) })
-          .onConflict(['userId'])
-          .merge({ stepsDone: sql`greatest(0, ${sql.ref('user_stats.steps_done')} + ${write.delta})` });
+        return {
+          sql: `insert into user_stats (user_id, steps_done) values (?, ?)
+            on conflict (user_id) do update set steps_done = greatest(0, user_stats.steps_done + ?)`,
+          params: [write.userId, Math.max(0, write.delta), write.delta],
+        };
     }
-  }
-
-  /** A raw row of `entity` (column names) as property values. */
-  private mapRow<T extends object>(entity: EntityName<T>, row: Record<string, unknown> | undefined): Partial<T> | null {
-    if (!row) return null;
-    return this.em.getDriver().mapResult(row as never, this.em.getMetadata().get(entity)) as Partial<T> | null;
   }
 }

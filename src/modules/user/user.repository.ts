@@ -45,8 +45,10 @@ export class UserRepository {
   constructor(private readonly em: EntityManager) {}
 
   async findUserIdByIdentity(identity: Identity): Promise<string | undefined> {
-    const row = await this.em.findOne(UserIdentity, identityWhere(identity), { fields: ['user'], disableIdentityMap: true });
-    return row?.user.id;
+    // A query builder rather than findOne: this runs on every identity's first command in each process,
+    // and findOne's entity machinery cost about twice the CPU for this one-column read.
+    const row = await this.em.createQueryBuilder(UserIdentity).select('user').where(identityWhere(identity)).limit(1).execute<{ user: string } | null>('get');
+    return row?.user ?? undefined;
   }
 
   /**
