@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/core/reply.js';
+import { RecurrenceRepository } from '../src/modules/quest/recurrence.repository.js';
+import { rollOverdue } from '../src/modules/quest/recurrence.service.js';
 import { startTestApp, type TestApp } from '../src/testing/test-app.js';
 
 const START = new Date('2026-12-02T10:00:00Z'); // Wed 2 Dec, 11:00 in Berlin
@@ -146,6 +148,31 @@ describe('recurring quests', () => {
     }
   });
 
+  it('the roll takes a policy: users it names (vacation, later) keep their dates; a paused series stays put', async () => {
+    const away = await newUser();
+    const here = await newUser();
+    const paused = await newUser();
+    const a = numberOf(await app.run('/quest create "Away routine" due:"tomorrow 7am" repeat:daily', away));
+    const h = numberOf(await app.run('/quest create "Home routine" due:"tomorrow 7am" repeat:daily', here));
+    const p = numberOf(await app.run('/quest create "Paused routine" due:"tomorrow 7am" repeat:daily', paused));
+    await app.run(`/quest repeat #${p} pause`, paused);
+    const [awayId] = await app.sql<{ id: string }>('select user_id as id from user_identities where platform_user_id = ?', [away]);
+    const asked: string[][] = [];
+    const policy = {
+      async skipUsers(userIds: string[]) {
+        asked.push(userIds);
+        return new Set(userIds.filter((id) => id === awayId!.id));
+      },
+    };
+    const later = new Date('2026-12-05T12:00:00Z');
+    const result = await rollOverdue(() => new RecurrenceRepository(app.db.orm.em.fork()), policy, later, { batch: 2 });
+    expect(result.skipped).toBe(1);
+    expect(asked.flat()).toContain(awayId!.id);
+    expect((await quest(away, a)).due_at).toEqual(new Date('2026-12-03T06:00:00Z'));
+    expect((await quest(here, h)).due_at).toEqual(new Date('2026-12-05T06:00:00Z'));
+    expect((await quest(paused, p)).due_at).toEqual(new Date('2026-12-03T06:00:00Z'));
+  });
+
   it('pause, resume and stop', async () => {
     const user = await newUser();
     const n = numberOf(await app.run('/quest create "Journal" due:"tomorrow 9pm" repeat:daily', user));
@@ -238,5 +265,28 @@ describe('recurring quests', () => {
       [owner],
     );
     expect(series!.paused).toBe(false);
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('recurring completion under concurrency on PostgreSQL', () => {
+  let pg: TestApp;
+  beforeAll(async () => {
+    pg = await startTestApp({ poolMax: 12, clock: () => START });
+  });
+  afterAll(async () => pg?.close());
+
+  it('ten concurrent completions of one occurrence complete it once and create one next occurrence', async () => {
+    await pg.run('/settings timezone Europe/Berlin', 'conc');
+    const n = numberOf(await pg.run('/quest create "Daily" due:"tomorrow 7am" repeat:daily', 'conc'));
+    const replies = await Promise.all(Array.from({ length: 10 }, () => pg.run(`/quest complete #${n}`, 'conc')));
+    expect(replies.filter((r) => r.title?.includes('Quest complete'))).toHaveLength(1);
+    const rows = await pg.sql<{ number: number; status: string }>(
+      `select q.number, q.status from quests q join user_identities i on i.user_id = q.user_id where i.platform_user_id = 'conc' order by q.number`,
+    );
+    expect(rows.map((r) => r.status)).toEqual(['COMPLETED', 'ACTIVE']);
+    const [ledger] = await pg.sql<{ n: number }>(
+      `select count(*)::int as n from experience_events e join user_identities i on i.user_id = e.user_id where i.platform_user_id = 'conc' and e.reason = 'quest'`,
+    );
+    expect(ledger!.n).toBe(1);
   });
 });
