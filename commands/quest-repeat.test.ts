@@ -190,13 +190,28 @@ describe('recurring quests', () => {
     const [next] = open(await quests(user));
     expect(next!.due_at).toEqual(new Date('2026-12-03T20:00:00Z'));
 
-    const stopped = await app.run(`/quest repeat #${next!.number} stop`, user);
-    expect(stopped.text).toContain('⏹️ Stopped');
+    // Archived, with the series moved on meanwhile: back from the archive it leaves the series.
+    await app.run(`/quest archive #${next!.number}`, user);
+    const again = await app.run(`/quest repeat #${next!.number} resume`, user);
+    expect(again.text).toContain('▶️ Resumed');
+    const [third] = open(await quests(user));
+    expect((await app.run(`/quest unarchive #${next!.number}`, user)).tone).not.toBe('error');
     expect((await quest(user, next!.number)).series_id).toBeNull();
+    expect(
+      open(await quests(user))
+        .map((r) => r.number)
+        .sort(),
+    ).toEqual([next!.number, third!.number].sort());
+    await app.run(`/quest delete #${next!.number} confirm:yes`, user);
+    expect((await app.run(`/quest repeat #${third!.number} resume`, user)).text).toContain('already repeating');
+
+    const stopped = await app.run(`/quest repeat #${third!.number} stop`, user);
+    expect(stopped.text).toContain('⏹️ Stopped');
+    expect((await quest(user, third!.number)).series_id).toBeNull();
     expect((await quest(user, n)).series_id).toBeNull();
-    await app.run(`/quest complete #${next!.number}`, user);
+    await app.run(`/quest complete #${third!.number}`, user);
     expect(open(await quests(user))).toHaveLength(0);
-    expect((await app.run(`/quest repeat #${next!.number} pause`, user)).text).toContain('does not repeat');
+    expect((await app.run(`/quest repeat #${third!.number} pause`, user)).text).toContain('does not repeat');
   });
 
   it('edit repeat: applies from the next occurrence; none stops it; a plain quest starts repeating', async () => {

@@ -426,6 +426,11 @@ export class QuestService {
       const blockers = await quests.blockers(quest.id);
       if (blockers.length) throw new ConflictError(blockedMessage(attempt, blockers));
     }
+    if (quest.seriesId && OPEN_STATUSES.includes(target) && !OPEN_STATUSES.includes(quest.status)) {
+      // Back from the archive while its series has moved on to another open occurrence: it leaves the series.
+      const series = new RecurrenceRepository(quests.entityManager);
+      if (await series.openOccurrence(quest.seriesId, quest.id)) await series.attach(userId, quest.id, null);
+    }
     await quests.setStatus(userId, quest.id, target, target === 'IN_PROGRESS' ? now : undefined);
     return target;
   }

@@ -70,10 +70,10 @@ export class RecurrenceService {
         if (series.paused) throw new ConflictError(recurrenceMessages.already({ quest: label, state: 'paused' }));
         await repository.setPaused(userId, series.id, true);
       } else {
-        if (!series.paused) throw new ConflictError(recurrenceMessages.already({ quest: label, state: 'repeating' }));
-        await repository.setPaused(userId, series.id, false);
+        if (!series.paused && open) throw new ConflictError(recurrenceMessages.already({ quest: label, state: 'repeating' }));
+        if (series.paused) await repository.setPaused(userId, series.id, false);
         if (!open) {
-          // Completed while paused: the series picks up at its next date.
+          // Completed while paused (or its open one deleted or archived): the series picks up at its next date.
           const template = await repository.latestOccurrence(series.id);
           const at = nextAfterCompletion(series, null, now);
           const created = template && at ? await repository.spawn(userId, series.id, template, at) : null;
