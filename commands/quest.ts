@@ -1,7 +1,8 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
 import type { Difficulty, Priority, QuestStatus } from '../src/modules/columns.js';
-import { dependencyReply, dueEcho, editedReply, questCard, questListReply } from '../src/modules/quest/quest.presenter.js';
+import { dependencyReply, dueEcho, editedReply, questCard, questListReply, repeatControlReply } from '../src/modules/quest/quest.presenter.js';
+import type { RepeatAction } from '../src/modules/quest/recurrence.service.js';
 import { difficulty, estimate, priority, questRef, questRefs, questTitle, splitTags, tagList } from './options.js';
 import { formatDuration } from '../src/core/options.js';
 import { archiveOutcomesReply, bulkDeletePrompt, completeOutcomesReply, deleteOutcomesReply } from '../src/modules/quest/bulk.presenter.js';
@@ -12,6 +13,13 @@ import { searchReply } from '../src/modules/search/search.presenter.js';
 
 /** `due:` in plain words, read in the user's time zone and day. */
 const dueOption = () => opt.text({ description: 'When it is due, in plain words: tomorrow 5pm, fri, in 3 days, end of month; none clears it', max: 100 });
+
+/** `repeat:` as a rule in words, read in the user's time zone. */
+const repeatOption = (clears = false) =>
+  opt.text({
+    description: `Repeat it: daily, weekdays, weekly mon,thu, monthly 15, monthly last, every 3 days${clears ? '; none stops it' : ''}`,
+    max: 100,
+  });
 
 const upper = <T extends string>(value: string | undefined) => value?.toUpperCase() as T | undefined;
 /** `none` clears an optional value in `edit`. */
@@ -26,6 +34,7 @@ export default defineCommand({
       examples: [
         '/quest create "Write the report" difficulty:hard estimate:1h30m tags:work',
         '/quest create "Send the invoice" due:"tomorrow 5pm"',
+        '/quest create "Stand-up notes" due:"tomorrow 9am" repeat:weekdays',
         '/quest create text:"call the dentist tomorrow morning, high priority, 15m"',
       ],
       // A sentence goes to the AI suggester first: acknowledge before that.
@@ -41,12 +50,14 @@ export default defineCommand({
         tags: tagList(),
         status: opt.choice({ description: 'Start as active or as a draft', choices: ['active', 'draft'], default: 'active' }),
         due: dueOption(),
+        repeat: repeatOption(),
         text: opt.text({ description: 'Or one sentence: "call the dentist tomorrow 9am, high priority, 15m" (confirmed first)', max: 500 }),
       },
       async handler(ctx, args) {
         // Dispatch lets `title` be left out only when `text` is given.
         if (!args.title) return suggestionReply(await ctx.services.suggestions.parseQuest(ctx.user.id, args.text!, ctx.now));
         const dueAt = await ctx.services.due.read(ctx.user.id, args.due, ctx.now);
+        const repeat = await ctx.services.recurrence.read(ctx.user.id, args.repeat, ctx.now);
         const quest = await ctx.services.quests.createQuest(ctx.user.id, {
           title: args.title,
           description: args.description,
@@ -58,6 +69,7 @@ export default defineCommand({
           tags: splitTags(args.tags),
           status: upper<'ACTIVE' | 'DRAFT'>(args.status),
           dueAt: dueAt ?? undefined,
+          repeat: repeat ?? undefined,
         });
         const time = quest.dueAt ? await ctx.services.due.cardTime(ctx.user.id, ctx.now) : undefined;
         const due = quest.dueAt ? `\n${dueEcho(quest.dueAt, time!)}` : '';
@@ -125,7 +137,12 @@ export default defineCommand({
     }),
     edit: sub({
       description: 'Change a quest: any of its fields, or its status',
-      examples: ['/quest edit #12 title:"Write the final report" estimate:2h', '/quest edit #12 category:none priority:high', '/quest edit #12 due:fri'],
+      examples: [
+        '/quest edit #12 title:"Write the final report" estimate:2h',
+        '/quest edit #12 category:none priority:high',
+        '/quest edit #12 due:fri',
+        '/quest edit #12 repeat:"weekly mon,thu"',
+      ],
       options: {
         quest: questRef(),
         title: { ...questTitle(), required: false as const, description: 'New title' },
@@ -137,9 +154,11 @@ export default defineCommand({
         project: opt.text({ description: 'Project name; none clears it', max: 100, suggest: 'project' }),
         status: opt.choice({ description: 'Move it; finish with /quest complete', choices: ['active', 'in_progress', 'archived'] }),
         due: dueOption(),
+        repeat: repeatOption(true),
       },
       async handler(ctx, args) {
         const dueAt = await ctx.services.due.read(ctx.user.id, args.due, ctx.now);
+        const repeat = await ctx.services.recurrence.read(ctx.user.id, args.repeat, ctx.now);
         const result = await ctx.services.quests.editQuest(
           ctx.user.id,
           args.quest,
@@ -153,6 +172,7 @@ export default defineCommand({
             project: clearable(args.project),
             status: upper<'ACTIVE' | 'IN_PROGRESS' | 'ARCHIVED'>(args.status),
             dueAt,
+            repeat,
           },
           ctx.now,
         );
@@ -192,6 +212,22 @@ export default defineCommand({
           args.satisfaction ? ` satisfaction:${args.satisfaction}` : '',
         ].join('');
         return completeOutcomesReply(outcomes, extra);
+      },
+    }),
+    repeat: sub({
+      description: 'Pause, resume or stop a recurring quest',
+      examples: ['/quest repeat #12 pause', '/quest repeat #12 resume', '/quest repeat #12 stop'],
+      options: {
+        quest: questRef(),
+        action: opt.choice({
+          description: 'pause, resume or stop (stop keeps the open one as a plain quest)',
+          choices: ['pause', 'resume', 'stop'],
+          required: true,
+        }),
+      },
+      async handler(ctx, args) {
+        const result = await ctx.services.recurrence.control(ctx.services.quests, ctx.user.id, args.quest, args.action as RepeatAction, ctx.now);
+        return repeatControlReply(result, await ctx.services.due.cardTime(ctx.user.id, ctx.now));
       },
     }),
     undo: sub({

@@ -9,10 +9,13 @@ import { SmtpEmailSender } from '../modules/notification/email.channel.js';
 import { NotificationDelivery, type DeliveryOptions } from '../modules/notification/notification.delivery.js';
 import { NotificationRepository } from '../modules/notification/notification.repository.js';
 import { ReminderService } from '../modules/reminder/reminder.service.js';
+import { RecurrenceRepository } from '../modules/quest/recurrence.repository.js';
+import { ROLL_EVERYONE, type RollPolicy } from '../modules/quest/recurrence.service.js';
 import { dailyReminderJob } from './daily-reminder.job.js';
 import type { Job } from './job.js';
 import { notificationDeliveryJob } from './notification-delivery.job.js';
 import { partitionMaintenanceJob } from './partition-maintenance.job.js';
+import { recurringRollJob } from './recurring-roll.job.js';
 import { retentionCleanupJob } from './retention-cleanup.job.js';
 import { JobScheduler } from './scheduler.js';
 import { streakWatchJob } from './streak-watch.job.js';
@@ -27,6 +30,8 @@ export interface JobDeps {
   clock?: () => Date;
   /** Pacing per platform (sends/s); defaults stay below Discord's and Slack's limits. */
   rates?: DeliveryOptions['rates'];
+  /** Whose recurring quests the roll leaves alone (vacation); default: nobody's. */
+  rollPolicy?: RollPolicy;
 }
 
 /** Every job, wired to a fresh EntityManager per run or batch. */
@@ -47,6 +52,7 @@ export function createJobs(deps: JobDeps): { jobs: Job[]; delivery: Notification
       notificationDeliveryJob(delivery, clock),
       dailyReminderJob(reminders, clock),
       streakWatchJob(reminders, clock),
+      recurringRollJob(() => new RecurrenceRepository(fork()), deps.rollPolicy ?? ROLL_EVERYONE, clock),
       partitionMaintenanceJob(housekeeping, clock),
       retentionCleanupJob(housekeeping, clock),
     ],

@@ -30,6 +30,12 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { name: 'daily-reminder', cron: '* * * * *', description: 'Writes the daily reminder of every user whose local reminder time has come', leaseMs: 50_000 },
   { name: 'streak-watch', cron: '* * * * *', description: 'Evening streak-at-risk nudges and the rollover after each user\u2019s day ends', leaseMs: 50_000 },
   {
+    name: 'recurring-roll',
+    cron: '*/5 * * * *',
+    description: 'Moves recurring quests left undone past their next date forward to it',
+    leaseMs: 4 * MINUTE,
+  },
+  {
     name: 'partition-maintenance',
     cron: '17 3 * * *',
     description: 'Creates behavior-log partitions 3 months ahead and drops those past 12 months',

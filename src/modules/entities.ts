@@ -15,6 +15,7 @@ import { AiSuggestion } from './suggestion/ai-suggestion.entity.js';
 import { Notification, NotificationPreference } from './notification/notification.entity.js';
 import { PrivacyAudit } from './privacy/privacy-audit.entity.js';
 import { QuestSearchDocument } from './search/search.entity.js';
+import { QuestSeries } from './quest/recurrence.entity.js';
 
 /** Every entity, for the ORM config. */
 export const entities = [
@@ -43,4 +44,5 @@ export const entities = [
   NotificationPreference,
   PrivacyAudit,
   QuestSearchDocument,
+  QuestSeries,
 ];

@@ -30,6 +30,7 @@ import type { CompletionHook } from './quest/completion.js';
 import { PrivacyService } from './privacy/privacy.service.js';
 import { LinkService } from './link/link.service.js';
 import { DueService } from './quest/due.service.js';
+import { RecurrenceService } from './quest/recurrence.service.js';
 import { DueRepository } from './quest/due.repository.js';
 import { QuestBulkService } from './quest/bulk.service.js';
 import { SearchService } from './search/search.service.js';
@@ -61,6 +62,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     },
   };
   const quests = new QuestService(em, completion);
+  const due = new DueService(new DueRepository(em));
   return {
     em,
     users: new UserService(em, deps.directory),
@@ -87,7 +89,8 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
         return { quests: inTx.quests, steps: inTx.steps };
       },
     ),
-    due: new DueService(new DueRepository(em)),
+    due,
+    recurrence: new RecurrenceService(em, due),
     bulk: new QuestBulkService(quests),
     search: new SearchService(new SearchRepository(em)),
   };

@@ -9,6 +9,7 @@ import { UserStats } from '../progression/user-stats.entity.js';
 import { Project } from '../project/project.entity.js';
 import { Quest, QuestAnalytics, QuestDependency } from '../quest/quest.entity.js';
 import { QuestSearchDocument } from '../search/search.entity.js';
+import { QuestSeries } from '../quest/recurrence.entity.js';
 import { Space, SpaceMember } from '../space/space.entity.js';
 import { QuestStep } from '../step/step.entity.js';
 import { Streak } from '../streak/streak.entity.js';
@@ -37,6 +38,8 @@ export interface UserData {
   notifications: Row[];
   notificationPreferences: Row[];
   aiSuggestions: Row[];
+  /** Recurring quest rules (issue 11). */
+  questSeries: Row[];
 }
 
 /** Reads for `/questlog export`: entity queries only, all in one snapshot. */
@@ -102,6 +105,7 @@ export class ExportRepository {
           notifications: await all(Notification, mine, { createdAt: 'asc' }),
           notificationPreferences: await all(NotificationPreference, mine, { notificationType: 'asc' }),
           aiSuggestions: await all(AiSuggestion, mine, { createdAt: 'asc' }),
+          questSeries: await all(QuestSeries, mine, { createdAt: 'asc' }),
         };
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },

@@ -10,6 +10,7 @@ import { UserStats } from '../progression/user-stats.entity.js';
 import { Project } from '../project/project.entity.js';
 import { Quest, QuestAnalytics, QuestDependency } from '../quest/quest.entity.js';
 import { QuestSearchDocument } from '../search/search.entity.js';
+import { QuestSeries } from '../quest/recurrence.entity.js';
 import { SpaceMember } from '../space/space.entity.js';
 import { QuestStep } from '../step/step.entity.js';
 import { Streak } from '../streak/streak.entity.js';
@@ -94,6 +95,7 @@ export class PrivacyRepository {
         ['user_stats', () => em.nativeDelete(UserStats, mine)],
         ['space_members', () => em.nativeDelete(SpaceMember, mine)],
         ['quests', () => em.nativeDelete(Quest, mine)],
+        ['quest_series', () => em.nativeDelete(QuestSeries, mine)],
         ['tags', () => em.nativeDelete(Tag, mine)],
         ['quest_categories', () => em.nativeDelete(Category, mine)],
         ['projects', () => em.nativeDelete(Project, mine)],

@@ -42,6 +42,7 @@ async function busyUser(who: Identity, space?: SpaceRef): Promise<string> {
   // One step is still open: completing asks first, force:yes completes anyway.
   await ok('/quest complete #1 force:yes', who, space);
   await ok('/settings reminder 08:30', who, space);
+  await ok('/quest edit #2 repeat:daily', who, space);
   const userId = (await userIdOf(who.platformUserId))!;
   const [quest] = await app.sql<{ id: string }>('select id from quests where user_id = ? and number = 1', [userId]);
   // Tables no command writes yet.
@@ -163,6 +164,7 @@ describe('/questlog export', () => {
       notifications: doc.notifications.length,
       notification_preferences: doc.notificationPreferences.length,
       ai_suggestions: doc.aiSuggestions.length,
+      quest_series: doc.questSeries.length,
     };
     expect(inFile).toEqual(stored);
   });

@@ -131,6 +131,7 @@ function exportCounts(data: UserData): RowCounts {
     notifications: data.notifications.length,
     notification_preferences: data.notificationPreferences.length,
     ai_suggestions: data.aiSuggestions.length,
+    quest_series: data.questSeries.length,
   };
 }
 

@@ -109,6 +109,10 @@ export function undoReply(result: UndoResult): Reply {
   ];
   if (result.level < result.levelBefore) lines.push(`You are back at level ${result.level}.`);
   if (result.steppedBack.length) lines.push(`Streaks stepped back: ${result.steppedBack.join(', ')}.`);
+  if (result.recurrence?.kind === 'removed-next')
+    lines.push(`🔁 Its next occurrence #${result.recurrence.number} was removed: this one is the open one again.`);
+  if (result.recurrence?.kind === 'detached')
+    lines.push('🔁 Its next occurrence was already under way, so this one no longer repeats; the series carries on there.');
   lines.push(`Total: ${formatNumber(result.xp)} XP · level ${result.level}. Achievements you unlocked stay yours.`);
   return {
     title: `↩️ Reopened #${result.quest.number} ${result.quest.title}`,

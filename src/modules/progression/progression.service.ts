@@ -8,6 +8,7 @@ import type { LeaderboardService, UserScores } from '../leaderboard/leaderboard.
 import type { CompletedQuest, CompletionHook, CompletionRewards } from '../quest/completion.js';
 import { QuestService } from '../quest/quest.service.js';
 import { statusLabel } from '../quest/quest.rules.js';
+import { makeWayForReopen, type ReopenEffect } from '../quest/recurrence.service.js';
 import { dailyStreakAtDayStart, recordStreaks, streakOverview, undoStreaks, type StreakMarks, type StreakOverview } from '../streak/streak.service.js';
 import { userDay } from '../streak/streak.rules.js';
 import { afterCommit } from './after-commit.js';
@@ -35,6 +36,8 @@ export interface UndoResult {
   level: number;
   levelBefore: number;
   steppedBack: StreakType[];
+  /** A recurring quest: what happened to the next occurrence its completion created. */
+  recurrence: ReopenEffect;
 }
 
 export interface ProfileView {
@@ -177,6 +180,8 @@ export class ProgressionService implements CompletionHook {
     return this.em.transactional(async (tx) => {
       const repository = new ProgressionRepository(tx);
       const state = await repository.lockGameState(userId, now);
+      // A series keeps one open occurrence: the next one goes (or this one leaves the series) before it reopens.
+      const recurrence = found.seriesId && found.status === 'COMPLETED' ? await makeWayForReopen(tx, userId, found.id, found.seriesId) : null;
       if (!(await repository.reopen(found.id, since, status))) throw new ConflictError(progressionMessages.undo_no_longer_completed({ number: found.number }));
       const event = undoableCompletion(await repository.completionLedger(userId, found.id));
       const amount = event?.amount ?? 0;
@@ -209,6 +214,7 @@ export class ProgressionService implements CompletionHook {
         level: user.level,
         levelBefore: state.level,
         steppedBack,
+        recurrence,
       };
     });
   }

@@ -38,7 +38,8 @@ export function completeOutcomesReply(outcomes: Array<BulkOutcome<CompletionResu
   }
   const done = outcomes.flatMap((o) => (o.kind === 'done' ? [o.result] : []));
   const lines = outcomes.map((o) => {
-    if (o.kind === 'done') return `✅ ${label(o.result.quest)}: **+${o.result.rewards.xpAwarded} XP**`;
+    if (o.kind === 'done')
+      return `✅ ${label(o.result.quest)}: **+${o.result.rewards.xpAwarded} XP**${o.result.next ? ` · 🔁 next #${o.result.next.number}` : ''}`;
     if (o.kind === 'confirm') return `⏸️ ${label(o.quest)}: ${o.unticked} step${o.unticked === 1 ? '' : 's'} unticked, not completed yet.`;
     return `✖ ${o.ref}: ${o.message}`;
   });

@@ -5,6 +5,7 @@ import { Category } from '../category/category.entity.js';
 import { Project } from '../project/project.entity.js';
 import { QuestStep } from '../step/step.entity.js';
 import { QuestTag, Tag } from '../tag/tag.entity.js';
+import { QuestSeries } from './recurrence.entity.js';
 
 export const Quest = defineEntity({
   name: 'Quest',
@@ -39,6 +40,8 @@ export const Quest = defineEntity({
     completedAt: timestamp().nullable(),
     /** When it is due (issue 11); null when it has no due date. */
     dueAt: timestamp().nullable(),
+    /** The recurring series this quest is an occurrence of (issue 11). */
+    seriesId: p.manyToOne(QuestSeries).mapToPk().fieldName('series_id').deleteRule('set null').nullable(),
   },
   uniques: [{ name: 'quests_user_number_unique', properties: ['userId', 'number'] }],
   indexes: [
@@ -50,6 +53,11 @@ export const Quest = defineEntity({
     { name: 'idx_quests_user_status', properties: ['userId', 'status'] },
     { name: 'idx_quests_user_completed_at', properties: ['userId', 'completedAt'] },
     { name: 'idx_quests_user_due_at', properties: ['userId', 'dueAt'] },
+    { name: 'idx_quests_series_id', properties: ['seriesId'] },
+    {
+      name: 'quests_series_one_open',
+      expression: `create unique index "quests_series_one_open" on "quests" ("series_id") where series_id is not null and status in ('DRAFT', 'ACTIVE', 'IN_PROGRESS')`,
+    },
   ],
   checks: [
     { name: 'quests_estimated_duration_check', expression: 'estimated_duration > 0 and estimated_duration <= 1440' },

@@ -6,6 +6,9 @@ import type { CompletionResult, DependencyResult, EditResult, QuestDetail, Quest
 import { statusLabel } from './quest.rules.js';
 import { timeToken } from '../../core/reply.js';
 import { dueLabel, formatLocal, isOverdue } from './due.rules.js';
+import type { SeriesView } from './quest.repository.js';
+import type { RepeatControlResult } from './recurrence.service.js';
+import { describeRule, formatDay, nextAfterCompletion } from './recurrence.rules.js';
 
 /** What a card needs to show times: the moment it is shown and the user's zone. */
 export interface CardTime {
@@ -72,7 +75,10 @@ export function questCard(quest: QuestDetail, heading?: string, time?: CardTime)
   const done = quest.steps.filter((s) => s.completed).length;
   return {
     title: `#${quest.number} ${quest.title}`,
-    text: [heading, quest.description ? md(quest.description) : undefined].filter(Boolean).join('\n') || undefined,
+    text:
+      [heading, quest.series ? repeatLine(quest.series, quest, time?.now ?? new Date()) : undefined, quest.description ? md(quest.description) : undefined]
+        .filter(Boolean)
+        .join('\n') || undefined,
     tone: difficultyTone(quest.difficulty),
     fields,
     progress: quest.steps.length ? { label: `${done}/${quest.steps.length} steps`, value: done, max: quest.steps.length } : undefined,
@@ -82,19 +88,48 @@ export function questCard(quest: QuestDetail, heading?: string, time?: CardTime)
   };
 }
 
+/**
+ * "🔁 Repeats every weekday at 07:00, next Fri 4 Dec": the rule in words and, for the
+ * open occurrence, the date the one after it comes (in the series' zone).
+ */
+export function repeatLine(series: SeriesView, quest: { number: number; status: string; dueAt: Date | null }, now: Date): string {
+  const words = `🔁 Repeats ${describeRule(series)}`;
+  if (series.paused) return `${words} (paused: \`/quest repeat #${quest.number} resume\` picks it up again)`;
+  if (FINISHED.has(quest.status)) return words;
+  const next = nextAfterCompletion(series, quest.dueAt, now);
+  return next ? `${words}, next ${formatDay(next, series.timezone, now)}` : words;
+}
+
+/** `/quest repeat`: what happened to the series. */
+export function repeatControlReply(result: RepeatControlResult, time: CardTime): Reply {
+  const quest = `#${result.quest.number} ${md(result.quest.title)}`;
+  const rule = describeRule(result.rule);
+  const text =
+    result.action === 'pause'
+      ? `⏸️ Paused: ${quest} repeats ${rule} again once you resume it. Completing the open one makes no next one meanwhile.`
+      : result.action === 'stop'
+        ? `⏹️ Stopped: ${quest} no longer repeats. Its open occurrence stays as a plain quest.`
+        : `▶️ Resumed: ${quest} repeats ${rule} again.${
+            result.created ? ` Next occurrence: **#${result.created.number}**, due ${formatLocal(result.created.dueAt, result.rule.timezone, time.now)}.` : ''
+          }`;
+  return { text, tone: 'success' };
+}
+
 /** The card after an edit, saying what changed (and the XP it is now worth). */
 export function editedReply({ quest, changes }: EditResult, time?: CardTime): Reply {
   if (!changes.length) return questCard(quest, 'Nothing to change: it already looks like that.', time);
   const xp = changes.some((c) => c === 'difficulty' || c === 'estimate') && !quest.completedAt ? ` It is now worth **${quest.experiencePoints} XP**.` : '';
   const due = changes.includes('due') && time ? `\n${dueEcho(quest.dueAt, time)}` : '';
-  return questCard(quest, `✏️ Updated ${changes.join(', ')}.${xp}${due}`, time);
+  const stopped = changes.includes('repeat') && !quest.series ? '\n🔁 No longer repeats.' : '';
+  return questCard(quest, `✏️ Updated ${changes.join(', ')}.${xp}${due}${stopped}`, time);
 }
 
 /** The celebration after a completion, with the rewards the completion hook granted. */
-export function completionReply({ quest, steps, ratings, rewards }: CompletionResult): Reply {
+export function completionReply({ quest, steps, ratings, rewards, next }: CompletionResult): Reply {
   const lines = ['Well done, that one is off your list.'];
   if (rewards.xpAwarded > 0) lines.push(`✨ **+${rewards.xpAwarded} XP**`);
   lines.push(...rewards.lines);
+  if (next) lines.push(`🔁 Next occurrence: **#${next.number}**, due ${formatLocal(next.dueAt, next.timezone, quest.completedAt)}.`);
   const fields = [];
   if (quest.actualDuration !== null) {
     fields.push({ name: 'Time spent', value: `${formatDuration(quest.actualDuration)} (estimated ${formatDuration(quest.estimatedDuration)})`, inline: true });
@@ -152,7 +187,8 @@ export function questLine(quest: QuestSummary, now?: Date): string {
   const due = quest.dueAt && now && !FINISHED.has(quest.status) ? ` · ${isOverdue(quest.dueAt, now) ? '⏰ ' : ''}${dueLabel(quest.dueAt, now)}` : '';
   const steps = (quest.stepsTotal ? ` · ${quest.stepsDone}/${quest.stepsTotal} steps` : '') + due;
   const priority = PRIORITY_ICON[quest.priority] ? `${PRIORITY_ICON[quest.priority]} ` : '';
-  return `${DIFFICULTY_ICON[quest.difficulty]} **#${quest.number}** ${priority}${md(quest.title)} · ${statusLabel(quest.status)} · ${formatDuration(quest.estimatedDuration)} · ${quest.experiencePoints} XP${steps}`;
+  const repeats = quest.seriesId ? '🔁 ' : '';
+  return `${DIFFICULTY_ICON[quest.difficulty]} **#${quest.number}** ${priority}${repeats}${md(quest.title)} · ${statusLabel(quest.status)} · ${formatDuration(quest.estimatedDuration)} · ${quest.experiencePoints} XP${steps}`;
 }
 
 /** A page of quests with previous/next buttons that re-run the same listing. */

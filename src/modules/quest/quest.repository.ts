@@ -39,6 +39,8 @@ export interface QuestRow {
   startedAt: Date | null;
   completedAt: Date | null;
   dueAt: Date | null;
+  /** The recurring series it is an occurrence of. */
+  seriesId: string | null;
 }
 
 export interface QuestSummary extends QuestRow {
@@ -58,6 +60,16 @@ export interface QuestDetail extends QuestRow {
   tags: Array<{ name: string; color: string }>;
   steps: Array<{ id: string; title: string; completed: boolean; orderIndex: number }>;
   blockers: Blocker[];
+  /** Its recurring series, when it is an occurrence of one. */
+  series: SeriesView | null;
+}
+
+/** What a quest card shows of its series. */
+export interface SeriesView {
+  rrule: string;
+  timezone: string;
+  dtstart: Date;
+  paused: boolean;
 }
 
 /** What `create` stores: the service has validated and priced it. */
@@ -73,6 +85,8 @@ export interface NewQuest {
   project: string | null;
   tags: string[];
   dueAt: Date | null;
+  /** The series of a recurring quest's first occurrence. */
+  seriesId?: string | null;
 }
 
 /** The list filter, resolved: group ids rather than names. */
@@ -165,7 +179,9 @@ export class QuestRepository {
            order by s.order_index, s.created_at, s.id) from quest_steps s where s.quest_id = q.id), '[]') as steps_json,
          coalesce((select json_agg(json_build_object('number', p.number, 'title', p.title, 'type', d.dependency_type,
              'status', p.status, 'completedAt', p.completed_at) order by p.number)
-           from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id where d.dependent_quest_id = q.id), '[]') as prerequisites_json
+           from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id where d.dependent_quest_id = q.id), '[]') as prerequisites_json,
+         (select json_build_object('rrule', r.rrule, 'timezone', r.timezone, 'dtstart', r.dtstart, 'paused', r.paused) from quest_series r
+           where r.id = q.series_id and r.user_id = q.user_id) as series_json
        from quests q where q.user_id = ? and ${target} = ?`,
       [userId, value],
     );
@@ -180,6 +196,7 @@ export class QuestRepository {
       blockers: prerequisites
         .filter((p) => isUnfinishedPrerequisite({ status: p.status, completedAt: p.completedAt === null ? null : new Date(p.completedAt) }))
         .map(({ number, title, type }) => ({ number, title, type })),
+      series: seriesView(json(row.series_json)),
     };
   }
 
@@ -368,8 +385,8 @@ export class QuestRepository {
               returning quest_counter),
             q as (
               insert into quests (user_id, number, title, description, difficulty, status, priority, estimated_duration,
-                experience_points, category_id, project_id, due_at)
-              select ?, counter.quest_counter, ?, ?, ?, ?, ?, ?, ?, (select id from cat), (select id from proj), ?::timestamptz from counter
+                experience_points, category_id, project_id, due_at, series_id)
+              select ?, counter.quest_counter, ?, ?, ?, ?, ?, ?, ?, (select id from cat), (select id from proj), ?::timestamptz, ?::uuid from counter
               returning *),
             names as (select n from jsonb_array_elements_text(?::jsonb) as n where exists (select 1 from q)),
             t as (
@@ -402,6 +419,7 @@ export class QuestRepository {
         quest.estimatedDuration,
         quest.experiencePoints,
         quest.dueAt?.toISOString() ?? null,
+        quest.seriesId ?? null,
         JSON.stringify(quest.tags),
         userId,
         userId,
@@ -415,6 +433,7 @@ export class QuestRepository {
       tags: json(row.tags_json),
       steps: [],
       blockers: [],
+      series: null,
     };
   }
 
@@ -435,12 +454,14 @@ export class QuestRepository {
       /** Refuse (no row) while a step is unticked: the caller asks first. */
       stepsMustBeDone?: boolean;
     },
-  ): Promise<(CompletedQuest & { done: number; total: number; hasDependents: boolean }) | null> {
+  ): Promise<(CompletedQuest & { done: number; total: number; hasDependents: boolean; seriesId: string | null; dueAt: Date | null }) | null> {
     const at = input.now.toISOString();
     const [target, value] = 'number' in key ? ['q.number', key.number] : ['q.id', key.id];
     // raw: data-modifying CTEs in one statement (one round trip); the unfinished-prerequisite test and the duration
     // inference mirror isUnfinishedPrerequisite and actualDuration in quest.rules.ts (quest.service.test checks they agree).
-    const [row] = await this.em.execute<Array<CompletedQuest & { done: number; total: number; hasDependents: boolean }>>(
+    const [row] = await this.em.execute<
+      Array<CompletedQuest & { done: number; total: number; hasDependents: boolean; seriesId: string | null; dueAt: Date | string | null }>
+    >(
       `with u as (
          update quests q set status = 'COMPLETED', completed_at = ?::timestamptz,
            actual_duration = coalesce(?::int, case when q.status = 'IN_PROGRESS' and q.started_at is not null
@@ -453,7 +474,7 @@ export class QuestRepository {
            and (not ?::boolean or not exists (select 1 from quest_steps st where st.quest_id = q.id and not st.completed))
          returning q.id, q.user_id as "userId", q.number, q.title, q.difficulty, q.estimated_duration as "estimatedDuration",
            q.actual_duration as "actualDuration", q.category_id as "categoryId", q.project_id as "projectId",
-           q.completed_at as "completedAt"),
+           q.completed_at as "completedAt", q.series_id as "seriesId", q.due_at as "dueAt"),
        s as (select count(*) filter (where completed)::int as done, count(*)::int as total
              from quest_steps where quest_id = (select id from u)),
        a as (insert into quest_analytics (quest_id, user_id, time_spent_minutes, completion_rate, difficulty_rating, satisfaction_rating)
@@ -477,7 +498,7 @@ export class QuestRepository {
         input.ratings.satisfaction,
       ],
     );
-    return row ? { ...row, completedAt: input.now } : null;
+    return row ? { ...row, completedAt: input.now, dueAt: row.dueAt === null ? null : new Date(row.dueAt) } : null;
   }
 }
 
@@ -505,7 +526,12 @@ function toRow(quest: IQuest): QuestRow {
     startedAt: date(quest.startedAt),
     completedAt: date(quest.completedAt),
     dueAt: date(quest.dueAt),
+    seriesId: refId(quest.seriesId),
   };
+}
+
+function seriesView(value: { rrule: string; timezone: string; dtstart: string; paused: boolean } | null): SeriesView | null {
+  return value && { rrule: value.rrule, timezone: value.timezone, dtstart: new Date(value.dtstart), paused: Boolean(value.paused) };
 }
 
 /** A relation's id, whether the mapped value is a reference, an entity or a bare key. */

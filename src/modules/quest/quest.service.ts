@@ -9,9 +9,12 @@ import { projectMessages } from '../project/project.messages.js';
 import { uniqueNames } from '../tag/tag.rules.js';
 import type { CompletedQuest, CompletionHook, CompletionRewards } from './completion.js';
 import { questMessages } from './quest.messages.js';
-import type { DueWindow } from './due.rules.js';
+import type { DueWindow, UserClock } from './due.rules.js';
+import { RecurrenceRepository } from './recurrence.repository.js';
+import { nextAfterCompletion, planSeries, type RepeatSpec } from './recurrence.rules.js';
 import { QuestRepository, type Blocker, type QuestDetail, type QuestFilter, type QuestRow, type QuestSummary } from './quest.repository.js';
-import { canMove, parseQuestNumber, refusalReason, statusLabel, unarchivedStatus, type QuestKey } from './quest.rules.js';
+import { canMove, OPEN_STATUSES, parseQuestNumber, refusalReason, statusLabel, unarchivedStatus, type QuestKey } from './quest.rules.js';
+import { recurrenceMessages } from './recurrence.messages.js';
 
 export type { QuestDetail, QuestRow, QuestSummary } from './quest.repository.js';
 
@@ -26,6 +29,15 @@ export interface CreateQuestInput {
   tags?: string[];
   status?: 'ACTIVE' | 'DRAFT';
   dueAt?: Date | null;
+  /** Makes it the first occurrence of a recurring series. */
+  repeat?: RepeatInput;
+}
+
+/** A `repeat:` rule as read, with the user's clock and the moment it was given. */
+export interface RepeatInput {
+  spec: RepeatSpec;
+  clock: UserClock;
+  now: Date;
 }
 
 /** `undefined` keeps a value; `null` clears description, category or project. */
@@ -40,6 +52,8 @@ export interface EditQuestInput {
   status?: 'ACTIVE' | 'IN_PROGRESS' | 'ARCHIVED';
   /** A new due time, or null to clear it. */
   dueAt?: Date | null;
+  /** A new rule from the next occurrence on, or null to stop repeating. */
+  repeat?: RepeatInput | null;
 }
 
 export interface EditResult {
@@ -69,6 +83,8 @@ export interface CompletionResult {
   steps: { done: number; total: number };
   ratings: { difficulty: number | null; satisfaction: number | null };
   rewards: CompletionRewards;
+  /** The next occurrence a recurring quest's completion created. */
+  next?: { number: number; dueAt: Date; timezone: string };
 }
 
 export interface DependencyResult {
@@ -123,6 +139,20 @@ export class QuestService {
    * project name is unknown nothing is written and the error names it.
    */
   async createQuest(userId: string, input: CreateQuestInput): Promise<QuestDetail> {
+    if (input.repeat) {
+      const repeat = input.repeat;
+      // The series and its first occurrence: two statements, one transaction.
+      const id = await this.repo.transactional(async (quests) => {
+        const plan = planSeries(repeat.spec, repeat.clock, input.dueAt ?? null, repeat.now);
+        const seriesId = await new RecurrenceRepository(quests.entityManager).insertSeries(userId, plan.rule);
+        return (await new QuestService(quests.entityManager, this.completion).insert(userId, { ...input, repeat: undefined, dueAt: plan.first }, seriesId)).id;
+      });
+      return this.getDetail(userId, id);
+    }
+    return this.insert(userId, input, null);
+  }
+
+  private async insert(userId: string, input: CreateQuestInput, seriesId: string | null): Promise<QuestDetail> {
     const category = input.category?.trim() ?? null;
     const project = input.project?.trim() ?? null;
     const quest = await this.repo.create(userId, {
@@ -137,6 +167,7 @@ export class QuestService {
       project,
       tags: uniqueNames(input.tags ?? []),
       dueAt: input.dueAt ?? null,
+      seriesId,
     });
     if (!quest) {
       // Nothing was written: say which name is unknown.
@@ -223,6 +254,21 @@ export class QuestService {
         projectId: await this.clearable(quests, 'project', userId, input.project, quest.projectId),
         dueAt: input.dueAt === undefined ? quest.dueAt : input.dueAt,
       };
+      // A new rule applies from the next occurrence: this one keeps its due time (or gets the first one).
+      if (input.repeat !== undefined) {
+        const series = new RecurrenceRepository(quests.entityManager);
+        if (input.repeat === null) {
+          if (quest.seriesId) await series.deleteSeries(userId, quest.seriesId);
+        } else {
+          if (!OPEN_STATUSES.includes(quest.status)) {
+            throw new ConflictError(recurrenceMessages.not_open({ quest: questLabel(quest), status: statusLabel(quest.status) }));
+          }
+          const plan = planSeries(input.repeat.spec, input.repeat.clock, next.dueAt, input.repeat.now);
+          if (quest.seriesId) await series.updateSeries(userId, quest.seriesId, plan.rule);
+          else await series.attach(userId, id, await series.insertSeries(userId, plan.rule));
+          next.dueAt = plan.first;
+        }
+      }
       const changes = (
         [
           ['title', next.title !== quest.title],
@@ -233,11 +279,12 @@ export class QuestService {
           ['category', next.categoryId !== quest.categoryId],
           ['project', next.projectId !== quest.projectId],
           ['due', next.dueAt?.getTime() !== quest.dueAt?.getTime()],
+          ['repeat', input.repeat !== undefined && (input.repeat !== null || quest.seriesId !== null)],
         ] as const
       )
         .filter(([, changed]) => changed)
         .map(([name]) => name as string);
-      if (changes.length) {
+      if (changes.some((c) => c !== 'repeat')) {
         // XP follows difficulty and estimate until the quest is completed; after that it is history.
         const experiencePoints = quest.completedAt ? quest.experiencePoints : questXp(next.difficulty, next.estimatedDuration);
         await quests.updateFields(userId, id, { ...next, experiencePoints });
@@ -282,10 +329,12 @@ export class QuestService {
       const stepsMustBeDone = input.askIfStepsUnticked ?? false;
       const completed = await quests.complete(userId, key, { now, minutes: input.minutes ?? null, ratings, stepsMustBeDone });
       if (!completed) throw await this.explainRefusal(quests, userId, key, missing, 'COMPLETED', 'complete', stepsMustBeDone);
-      const { done, total, ...quest } = completed;
+      const { done, total, seriesId, dueAt, ...quest } = completed;
       // Inside the transaction only its EntityManager may be used: embedded mode has one connection.
       const rewards = await this.completion.onQuestCompleted(quests.entityManager, quest, now);
-      return { quest, steps: { done, total }, ratings, rewards };
+      // A recurring quest's next occurrence comes with its completion, in the same transaction.
+      const next = seriesId ? await nextOccurrence(quests.entityManager, userId, seriesId, quest.id, dueAt, now) : undefined;
+      return { quest, steps: { done, total }, ratings, rewards, ...(next ? { next } : {}) };
     });
   }
 
@@ -387,6 +436,11 @@ export class QuestService {
       const blockers = await quests.blockers(quest.id);
       if (blockers.length) throw new ConflictError(blockedMessage(attempt, blockers));
     }
+    if (quest.seriesId && OPEN_STATUSES.includes(target) && !OPEN_STATUSES.includes(quest.status)) {
+      // Back from the archive while its series has moved on to another open occurrence: it leaves the series.
+      const series = new RecurrenceRepository(quests.entityManager);
+      if (await series.openOccurrence(quest.seriesId, quest.id)) await series.attach(userId, quest.id, null);
+    }
     await quests.setStatus(userId, quest.id, target, target === 'IN_PROGRESS' ? now : undefined);
     return target;
   }
@@ -432,6 +486,27 @@ export class QuestService {
     if (!id) throw new NotFoundError(GROUP_MESSAGES[kind].not_found({ name: name.trim() }));
     return id;
   }
+}
+
+/**
+ * Creates the occurrence after `templateId` (unless the series is paused or has
+ * ended), due at the rule's next date after the later of its due time and now.
+ */
+export async function nextOccurrence(
+  tx: EntityManager,
+  userId: string,
+  seriesId: string,
+  templateId: string,
+  dueAt: Date | null,
+  now: Date,
+): Promise<{ number: number; dueAt: Date; timezone: string } | undefined> {
+  const repository = new RecurrenceRepository(tx);
+  const series = await repository.series(userId, seriesId);
+  if (!series || series.paused) return undefined;
+  const at = nextAfterCompletion(series, dueAt, now);
+  if (!at) return undefined;
+  const created = await repository.spawn(userId, seriesId, templateId, at);
+  return created ? { number: created.number, dueAt: at, timezone: series.timezone } : undefined;
 }
 
 /** `#3 Buy paint`, escaped for markdown. */
