@@ -64,12 +64,19 @@ export default defineCommand({
       },
     }),
     leaderboard: sub({
-      description: 'Show or hide yourself on leaderboards',
+      description: 'Show or hide yourself on leaderboards: show | hide',
       ephemeral: true,
-      examples: ['/settings leaderboard off'],
-      options: { show: opt.choice({ description: 'on shows you, off hides you', choices: ['on', 'off'], required: true }) },
+      examples: ['/settings leaderboard hide', '/settings leaderboard show'],
+      options: {
+        visibility: opt.choice({
+          description: 'show puts you on leaderboards, hide takes you off (on and off work too)',
+          choices: ['show', 'hide'],
+          aliases: { on: 'show', off: 'hide' },
+          required: true,
+        }),
+      },
       async handler(ctx, args) {
-        const view = await ctx.services.settings.setLeaderboard(ctx.user.id, args.show === 'on', ctx.now);
+        const view = await ctx.services.settings.setLeaderboard(ctx.user.id, args.visibility === 'show', ctx.now);
         return settingsReply(view, ctx.now, view.leaderboardOptIn ? 'You appear on leaderboards again.' : 'You are now hidden from every leaderboard.');
       },
     }),

@@ -168,11 +168,13 @@ export const opt = {
       max: o.max,
     } as IntegerOption & { required: R };
   },
-  choice<const C extends string, R extends boolean = false>(o: Common<C> & { required?: R; choices: readonly C[] }) {
+  /** One of `choices`; `aliases` are other words accepted for one of them (`on` for `show`), never offered. */
+  choice<const C extends string, R extends boolean = false>(o: Common<C> & { required?: R; choices: readonly C[]; aliases?: Readonly<Record<string, C>> }) {
     return {
       ...base('choice', o, (raw) => {
         const value = asString(raw).trim().toLowerCase();
-        const match = o.choices.find((c) => c.toLowerCase() === value);
+        const alias = o.aliases && Object.hasOwn(o.aliases, value) ? o.aliases[value] : undefined;
+        const match = alias ?? o.choices.find((c) => c.toLowerCase() === value);
         if (!match) throw new OptionValueError(`must be one of ${o.choices.join(', ')} (got "${asString(raw)}")`);
         return match;
       }),

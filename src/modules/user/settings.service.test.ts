@@ -66,6 +66,30 @@ describe('/settings', () => {
   });
 
   it.each([
+    ['hide', false],
+    ['show', true],
+    ['HIDE', false],
+    ['off', false],
+    ['on', true],
+    ['visibility:hide', false],
+  ])('/settings leaderboard %s sets the visibility', async (word, shown) => {
+    await ok(`/settings leaderboard ${shown ? 'hide' : 'show'}`, 'vis');
+    const reply = await ok(`/settings leaderboard ${word}`, 'vis');
+    expect(reply.text).toBe(shown ? 'You appear on leaderboards again.' : 'You are now hidden from every leaderboard.');
+    expect(await profile('vis')).toMatchObject({ leaderboard_opt_in: shown });
+  });
+
+  it('documents the leaderboard setting as hide | show in help, registration and usage', async () => {
+    const help = await ok('/questlog help settings', 'vis');
+    const field = help.fields!.find((f) => f.name.startsWith('/settings leaderboard'))!;
+    expect(field.name).toBe('/settings leaderboard <visibility>');
+    expect(field.value).toContain('visibility: show puts you on leaderboards, hide takes you off (on and off work too) (show | hide)');
+    expect(field.value).toContain('e.g. `/settings leaderboard hide`');
+    const index = await ok('/help', 'vis');
+    expect(index.fields!.find((f) => f.name === '/settings')!.value).toContain('`leaderboard` Show or hide yourself on leaderboards: show | hide');
+  });
+
+  it.each([
     ['/settings timezone Mars/Olympus_Mons', /`zone` must be an IANA time zone name such as Europe\/Berlin.*\(got "Mars\/Olympus_Mons"\)/],
     ['/settings timezone "Europe/Berlin; drop table users"', /`zone` must be an IANA time zone name/],
     ['/settings day-start 24', /`hour` must be between 0 and 23 \(got 24\)/],
@@ -76,7 +100,8 @@ describe('/settings', () => {
     ['/settings quiet-hours 22:00', /`hours` must be two times HH:MM such as 22:00-07:00, or off \(got "22:00"\)/],
     ['/settings quiet-hours 22:00 7pm', /`hours` must be two times HH:MM such as 22:00-07:00, or off \(got "22:00 7pm"\)/],
     ['/settings quiet-hours 22:00-22:00', /`hours` must start and end at different times \(both are 22:00\)/],
-    ['/settings leaderboard maybe', /`show` must be one of on, off/],
+    ['/settings leaderboard maybe', /^`visibility` must be one of show, hide \(got "maybe"\)/],
+    ['/settings leaderboard visible', /^`visibility` must be one of show, hide/],
   ])('refuses %s precisely and changes nothing', async (line, message) => {
     await ok('/settings show', 'bad');
     const before = await profile('bad');
