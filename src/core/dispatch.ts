@@ -95,6 +95,7 @@ export class Dispatcher {
       const options = resolved.sub.options as Record<string, AnyOption>;
       if (!Object.hasOwn(options, focused)) return [];
       const option = options[focused]!;
+      if (option.complete) return option.complete(partial).slice(0, 25);
       if (option.kind === 'choice') {
         return option.choices
           .filter((c) => c.toLowerCase().startsWith(partial.toLowerCase()))

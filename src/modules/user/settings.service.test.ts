@@ -30,7 +30,10 @@ describe('/settings', () => {
   it('sets a time zone by its canonical IANA name and moves the reminder with it', async () => {
     await ok('/settings reminder 08:30');
     const reply = await ok('/settings timezone europe/berlin');
-    expect(reply).toMatchObject({ ephemeral: true, text: 'Time zone set to **Europe/Berlin**. Your streaks keep counting across the change.' });
+    expect(reply).toMatchObject({
+      ephemeral: true,
+      text: 'Time zone set to **Europe/Berlin**: it is 11:00, Tue 24 Nov there now. Your streaks keep counting across the change.',
+    });
     expect(await profile('sol')).toMatchObject({ timezone: 'Europe/Berlin', reminder_time: '08:30', next_reminder_at: iso('2026-11-25T07:30:00Z') });
     await ok('/settings timezone America/New_York');
     expect(await profile('sol')).toMatchObject({ next_reminder_at: iso('2026-11-24T13:30:00Z') });
@@ -66,6 +69,25 @@ describe('/settings', () => {
   });
 
   it.each([
+    ['Berlin', 'Europe/Berlin', '11:00, Tue 24 Nov'],
+    ['new york', 'America/New_York', '05:00, Tue 24 Nov'],
+    ['"Sao Paulo"', 'America/Sao_Paulo', '07:00, Tue 24 Nov'],
+    ['São Paulo', 'America/Sao_Paulo', '07:00, Tue 24 Nov'],
+    ['San Francisco', 'America/Los_Angeles', '02:00, Tue 24 Nov'],
+    ['Mumbai', 'Asia/Kolkata', '15:30, Tue 24 Nov'],
+    ['bombay', 'Asia/Kolkata', '15:30, Tue 24 Nov'],
+    ['Beijing', 'Asia/Shanghai', '18:00, Tue 24 Nov'],
+    ['Asia/Calcutta', 'Asia/Kolkata', '15:30, Tue 24 Nov'],
+    ['utc', 'UTC', '10:00, Tue 24 Nov'],
+    ['zone:London', 'Europe/London', '10:00, Tue 24 Nov'],
+  ])('/settings timezone %s resolves to %s and echoes the local time', async (input, zone, local) => {
+    const reply = await ok(`/settings timezone ${input}`, 'city');
+    expect(reply.text).toBe(`Time zone set to **${zone}**: it is ${local} there now. Your streaks keep counting across the change.`);
+    expect(reply.fields?.[0]).toMatchObject({ name: 'Time zone', value: `${zone} (now ${local})` });
+    expect(await profile('city')).toMatchObject({ timezone: zone });
+  });
+
+  it.each([
     ['hide', false],
     ['show', true],
     ['HIDE', false],
@@ -92,6 +114,9 @@ describe('/settings', () => {
   it.each([
     ['/settings timezone Mars/Olympus_Mons', /`zone` must be an IANA time zone name such as Europe\/Berlin.*\(got "Mars\/Olympus_Mons"\)/],
     ['/settings timezone "Europe/Berlin; drop table users"', /`zone` must be an IANA time zone name/],
+    ['/settings timezone Springfield', /^`zone` must be an IANA time zone name such as Europe\/Berlin, America\/New_York or UTC, or a city such as Berlin or New York \(got "Springfield"\)\.$/],
+    ['/settings timezone york', /^`zone` must be .* \(got "york"\)\. Did you mean America\/New_York\?$/],
+    ['/settings timezone indiana', /\(got "indiana"\)\. Did you mean America\/Indiana\/\w+, America\/Indiana\/\w+/],
     ['/settings day-start 24', /`hour` must be between 0 and 23 \(got 24\)/],
     ['/settings day-start -1', /`hour` must be between 0 and 23 \(got -1\)/],
     ['/settings day-start early', /`hour` must be a whole number between 0 and 23/],
