@@ -114,7 +114,10 @@ describe('/settings', () => {
   it.each([
     ['/settings timezone Mars/Olympus_Mons', /`zone` must be an IANA time zone name such as Europe\/Berlin.*\(got "Mars\/Olympus_Mons"\)/],
     ['/settings timezone "Europe/Berlin; drop table users"', /`zone` must be an IANA time zone name/],
-    ['/settings timezone Springfield', /^`zone` must be an IANA time zone name such as Europe\/Berlin, America\/New_York or UTC, or a city such as Berlin or New York \(got "Springfield"\)\.$/],
+    [
+      '/settings timezone Springfield',
+      /^`zone` must be an IANA time zone name such as Europe\/Berlin, America\/New_York or UTC, or a city such as Berlin or New York \(got "Springfield"\)\.$/,
+    ],
     ['/settings timezone york', /^`zone` must be .* \(got "york"\)\. Did you mean America\/New_York\?$/],
     ['/settings timezone indiana', /\(got "indiana"\)\. Did you mean America\/Indiana\/\w+, America\/Indiana\/\w+/],
     ['/settings day-start 24', /`hour` must be between 0 and 23 \(got 24\)/],

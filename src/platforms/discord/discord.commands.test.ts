@@ -66,7 +66,9 @@ describe('Discord command registration generated from the specs', () => {
   it('asks Discord to autocomplete the time zone', () => {
     type Loose = { name: string; options: Array<Record<string, unknown>> };
     const timezone = (body.find((c) => c.name === 'settings')!.options as unknown as Loose[]).find((o) => o.name === 'timezone')!;
-    expect(timezone.options).toEqual([expect.objectContaining({ name: 'zone', type: ApplicationCommandOptionType.String, required: true, autocomplete: true })]);
+    expect(timezone.options).toEqual([
+      expect.objectContaining({ name: 'zone', type: ApplicationCommandOptionType.String, required: true, autocomplete: true }),
+    ]);
   });
 
   it('maps option kinds to Discord types with their limits, quests through autocomplete, required first', () => {

@@ -126,7 +126,12 @@ describe('Discord HTTP interactions endpoint', () => {
       type: 4,
       userId: ALICE,
       guildId: GUILD,
-      data: { id: '2', name: 'settings', type: 1, options: [{ name: 'timezone', type: 1, options: [{ name: 'zone', type: 3, value: 'SAO PAU', focused: true }] }] },
+      data: {
+        id: '2',
+        name: 'settings',
+        type: 1,
+        options: [{ name: 'timezone', type: 1, options: [{ name: 'zone', type: 3, value: 'SAO PAU', focused: true }] }],
+      },
     });
     expect((await deliver(zone)).body).toEqual({ type: 8, data: { choices: [{ name: 'America/Sao_Paulo', value: 'America/Sao_Paulo' }] } });
 
