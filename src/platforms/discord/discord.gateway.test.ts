@@ -104,6 +104,19 @@ describe('Discord gateway mode against the Discord fake', () => {
     expect((await answer(bob.id)).data.choices).toEqual([]);
   });
 
+  it('shows the help for /help and /questlog help, one subcommand per line', async () => {
+    for (const [name, subcommand] of [
+      ['help', undefined],
+      ['questlog', 'help'],
+    ] as const) {
+      const asked = fake.chatInput({ userId: ALICE, guildId: GUILD, name, ...(subcommand ? { subcommand } : {}) });
+      const embed = (await answer(asked.id)).data.embeds[0];
+      expect(embed.title).toBe('Questlog commands');
+      const quest = embed.fields.find((f: JsonObject) => f.name === '/quest');
+      expect(quest.value.split('\n')).toContain('`complete` Finish one or several quests and collect their XP');
+    }
+  });
+
   it('autocompletes /settings timezone with IANA zones matching any part of the name', async () => {
     const typed = fake.autocomplete({
       userId: ALICE,
