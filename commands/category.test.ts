@@ -33,6 +33,14 @@ describe('/category', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('takes colour names on create and edit, and shows the hex', async () => {
+    const created = await app.run('/category create Garden color:Green', 'gardener');
+    expect(created.fields?.find((f) => f.name === 'Colour')?.value).toBe('`#008000`');
+    const edited = await app.run('/category edit Garden color:purple', 'gardener');
+    expect(edited.fields?.find((f) => f.name === 'Colour')?.value).toBe('`#800080`');
+    expect((await categoriesOf('gardener')).find((c) => c.name === 'Garden')).toMatchObject({ color: '#800080' });
+  });
+
   it('lists categories with their quest counts', async () => {
     await app.run('/category create Home');
     await app.run('/quest create "Fix the sink" category:home');
@@ -107,10 +115,10 @@ describe('/category', () => {
   it.each([
     ['/category create', /Missing required option `name`/],
     [`/category create ${'c'.repeat(101)}`, /`name` must be at most 100 characters \(got 101\)/],
-    ['/category create Ok color:blue', /`color` must be a colour in the form #RRGGBB, e.g. #FF8800 \(got "blue"\)/],
+    ['/category create Ok color:blurple', /`color` must be a colour as #RRGGBB or a name, e.g. #FF8800, teal or red \(got "blurple"\)/],
     [`/category create Ok description:"${'d'.repeat(1001)}"`, /`description` must be at most 1000 characters/],
     [`/category edit Work name:${'c'.repeat(101)}`, /`name` must be at most 100 characters \(got 101\)/],
-    ['/category edit Work color:#GGGGGG', /`color` must be a colour in the form #RRGGBB/],
+    ['/category edit Work color:#GGGGGG', /`color` must be a colour as #RRGGBB or a name/],
     ['/category delete Nope', /No category named "Nope"/],
   ])('refuses %s and stores nothing', async (line, message) => {
     const before = await snapshot();

@@ -1,5 +1,6 @@
 import { plain, ValidationError } from '../src/core/errors.js';
 import { opt, OptionValueError } from '../src/core/options.js';
+import { LONGEST_COLOR_NAME, parseColor } from '../src/modules/shared/color.rules.js';
 
 /** Options shared by several commands, so limits and wording agree everywhere. */
 export const questTitle = () => opt.text({ description: 'Quest title', required: true, max: 255 });
@@ -31,16 +32,18 @@ class TagTooLong extends ValidationError {
   }
 }
 
-/** A `#RRGGBB` colour (the `#` may be left out), stored upper-case; other formats name the option. */
-export const color = (description = 'Colour as #RRGGBB, e.g. #FF8800') => {
-  const text = opt.text({ description, max: 7 });
+/** A `#RRGGBB` colour (the `#` may be left out) or a common colour name (`teal`), stored as upper-case hex; other input names the option. */
+export const color = (description = 'Colour as #RRGGBB or a name, e.g. #FF8800 or teal') => {
+  const text = opt.text({ description, max: Math.max(7, LONGEST_COLOR_NAME) });
   return {
     ...text,
     parse(raw: unknown): string {
       const value = String(raw).trim();
-      const match = /^#?([0-9a-f]{6})$/i.exec(value);
-      if (!match) throw new OptionValueError(`must be a colour in the form #RRGGBB, e.g. #FF8800 (got "${value.slice(0, 20)}")`);
-      return `#${match[1]!.toUpperCase()}`;
+      const hex = parseColor(value);
+      if (!hex) {
+        throw new OptionValueError(`must be a colour as #RRGGBB or a name, e.g. #FF8800, teal or red (got "${value.slice(0, 20)}")`);
+      }
+      return hex;
     },
   };
 };

@@ -111,9 +111,9 @@ describe('/project', () => {
   it.each([
     ['/project create', /Missing required option `name`/],
     [`/project create ${'p'.repeat(101)}`, /`name` must be at most 100 characters \(got 101\)/],
-    ['/project create Ok color:#FFF', /`color` must be a colour in the form #RRGGBB, e.g. #FF8800 \(got "#FFF"\)/],
+    ['/project create Ok color:#FFF', /`color` must be a colour as #RRGGBB or a name, e.g. #FF8800, teal or red \(got "#FFF"\)/],
     [`/project edit Garden name:${'p'.repeat(101)}`, /`name` must be at most 100 characters \(got 101\)/],
-    ['/project edit Garden color:purple', /`color` must be a colour in the form #RRGGBB/],
+    ['/project edit Garden color:blurple', /`color` must be a colour as #RRGGBB or a name/],
     ['/project edit Garden', /Nothing to change/],
     ['/project list archived:maybe', /`archived` must be yes or no/],
     ['/project archive Nope', /No project named "Nope"/],

@@ -479,3 +479,21 @@ describe('/quest list paging', () => {
     expectRefusal(await app.run('/quest list page:4', 'pager'), /`page` must be between 1 and 3/);
   });
 });
+
+describe('/quest list when nothing is listed', () => {
+  it('tells "no quests yet", "nothing open" and "no match" apart', async () => {
+    const fresh = await app.run('/quest list', 'empty-lister');
+    expect(fresh.text).toMatch(/^No quests here yet\. Start one with/);
+    expect((await app.run('/quest list status:all', 'empty-lister')).text).toMatch(/^No quests here yet\./);
+
+    await create('empty-lister', 'Done already');
+    await app.run('/quest complete #1 force:yes', 'empty-lister');
+    const nothingOpen = await app.run('/quest list', 'empty-lister');
+    expect(nothingOpen.text).toBe('No open quests right now. `/quest list status:all` shows every quest, finished ones too.');
+
+    for (const filter of ['priority:urgent', 'tag:nope', 'status:draft', 'search:unicorns']) {
+      const none = await app.run(`/quest list ${filter}`, 'empty-lister');
+      expect(none.text, filter).toBe('No quests match these filters. `/quest list status:all` shows every quest.');
+    }
+  });
+});

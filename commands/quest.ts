@@ -116,7 +116,10 @@ export default defineCommand({
           search: args.search,
         };
         const heading = args.status === 'open' ? 'Your open quests' : `Your quests (${args.status!.replace('_', ' ')})`;
-        return questListReply(page, filters, heading, ctx.now);
+        // Nothing open: say so rather than "no quests yet" when finished or archived ones exist.
+        const unfiltered = !Object.values(filters).some(Boolean);
+        const hasQuests = !page.total && unfiltered ? (await ctx.services.quests.listQuests(ctx.user.id, { status: 'all', page: 1 })).total > 0 : undefined;
+        return questListReply(page, filters, heading, ctx.now, hasQuests);
       },
     }),
     view: sub({

@@ -1,6 +1,8 @@
 import { defineCommand, sub } from '../src/core/spec.js';
 import { opt } from '../src/core/options.js';
-import { settingsReply } from '../src/modules/user/settings.presenter.js';
+import { localNow, settingsReply } from '../src/modules/user/settings.presenter.js';
+import { settingsMessages } from '../src/modules/user/settings.messages.js';
+import { suggestTimezones } from '../src/modules/user/timezone.rules.js';
 import { preferencesReply } from '../src/modules/notification/notification.presenter.js';
 import { notificationMessages } from '../src/modules/notification/notification.messages.js';
 import { CHANNELS, NOTIFICATION_TYPES } from '../src/modules/notification/notification.rules.js';
@@ -20,13 +22,20 @@ export default defineCommand({
       },
     }),
     timezone: sub({
-      description: 'Set your time zone (IANA name, e.g. Europe/Berlin)',
+      description: 'Set your time zone: an IANA name (Europe/Berlin) or a city (New York)',
       ephemeral: true,
-      examples: ['/settings timezone Europe/Berlin', '/settings timezone America/New_York'],
-      options: { zone: opt.text({ description: 'IANA time zone, e.g. Europe/Berlin or America/New_York', max: 64, required: true }) },
+      examples: ['/settings timezone Europe/Berlin', '/settings timezone new york', '/settings timezone Mumbai'],
+      options: {
+        zone: opt.text({
+          description: 'IANA time zone or city, e.g. Europe/Berlin, New York or UTC',
+          max: 64,
+          required: true,
+          complete: (partial) => suggestTimezones(partial, 25),
+        }),
+      },
       async handler(ctx, args) {
         const view = await ctx.services.settings.setTimezone(ctx.user.id, args.zone, ctx.now);
-        return settingsReply(view, ctx.now, `Time zone set to **${view.timezone}**. Your streaks keep counting across the change.`);
+        return settingsReply(view, ctx.now, settingsMessages.zone_set({ zone: view.timezone, local: localNow(view.timezone, ctx.now) }).text);
       },
     }),
     'day-start': sub({
@@ -64,12 +73,19 @@ export default defineCommand({
       },
     }),
     leaderboard: sub({
-      description: 'Show or hide yourself on leaderboards',
+      description: 'Show or hide yourself on leaderboards: show | hide',
       ephemeral: true,
-      examples: ['/settings leaderboard off'],
-      options: { show: opt.choice({ description: 'on shows you, off hides you', choices: ['on', 'off'], required: true }) },
+      examples: ['/settings leaderboard hide', '/settings leaderboard show'],
+      options: {
+        visibility: opt.choice({
+          description: 'show puts you on leaderboards, hide takes you off (on and off work too)',
+          choices: ['show', 'hide'],
+          aliases: { on: 'show', off: 'hide' },
+          required: true,
+        }),
+      },
       async handler(ctx, args) {
-        const view = await ctx.services.settings.setLeaderboard(ctx.user.id, args.show === 'on', ctx.now);
+        const view = await ctx.services.settings.setLeaderboard(ctx.user.id, args.visibility === 'show', ctx.now);
         return settingsReply(view, ctx.now, view.leaderboardOptIn ? 'You appear on leaderboards again.' : 'You are now hidden from every leaderboard.');
       },
     }),

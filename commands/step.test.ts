@@ -237,3 +237,22 @@ describe('steps and achievements', () => {
     expect(row?.steps_done).toBe(1);
   });
 });
+
+describe('the quest card numbers steps as the step commands count them', () => {
+  it('after moves and removals, the number on /quest view is the one /step done takes', async () => {
+    const q = await newQuest('Numbered card', 'numbers');
+    for (const step of ['Alpha', 'Bravo', 'Charlie', 'Delta']) await app.run(`/step add ${q} ${step}`, 'numbers');
+    await app.run(`/step move ${q} Delta 1`, 'numbers');
+    await app.run(`/step remove ${q} Bravo`, 'numbers');
+    const card = await app.run(`/quest view ${q}`, 'numbers');
+    expect(card.checklist?.map((c) => c.text)).toEqual(['1. Delta', '2. Alpha', '3. Charlie']);
+    const done = await app.run(`/step done ${q} 3`, 'numbers');
+    expect(done.text).toContain('Step 3 done: **Charlie**');
+    const after = await app.run(`/quest view ${q}`, 'numbers');
+    expect(after.checklist).toEqual([
+      { done: false, text: '1. Delta' },
+      { done: false, text: '2. Alpha' },
+      { done: true, text: '3. Charlie' },
+    ]);
+  });
+});

@@ -45,6 +45,18 @@ describe('/tag', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it.each([
+    ['teal', '#008080'],
+    ['Orange', '#FFA500'],
+    ['GREY', '#808080'],
+    ['ff8800', '#FF8800'],
+  ])('accepts the colour %s and shows it as %s', async (given, hex) => {
+    const reply = await app.run(`/tag create t${given} color:${given}`, `painter${given}`);
+    expect(reply).toMatchObject({ title: '🏷️ Tag created', tone: 'success' });
+    expect(reply.text).toContain(`\`${hex}\``);
+    expect(await tagsOf(`painter${given}`)).toEqual([{ name: `t${given}`, color: hex }]);
+  });
+
   it('lets two users have the same tag name', async () => {
     await app.run('/tag create work', 'bob');
     expect(await tagsOf('bob')).toEqual([{ name: 'work', color: '#6B7280' }]);
@@ -160,9 +172,9 @@ describe('/tag', () => {
       ['/tag create', /Missing required option `name`/],
       [`/tag create ${'t'.repeat(51)}`, /`name` must be at most 50 characters \(got 51\)/],
       ['/tag create a,b', /`name` must be one tag name, without commas/],
-      ['/tag create ok color:red', /`color` must be a colour in the form #RRGGBB, e.g. #FF8800 \(got "red"\)/],
-      ['/tag create ok color:#12345', /`color` must be a colour in the form #RRGGBB/],
-      ['/tag create ok color:#1234567', /`color` must be a colour in the form #RRGGBB/],
+      ['/tag create ok color:reddish', /`color` must be a colour as #RRGGBB or a name, e.g. #FF8800, teal or red \(got "reddish"\)/],
+      ['/tag create ok color:#12345', /`color` must be a colour as #RRGGBB or a name/],
+      ['/tag create ok color:#1234567', /`color` must be a colour as #RRGGBB or a name/],
       [`/tag add 1 ok,${'t'.repeat(51)}`, /`tags`: each tag must be at most 50 characters/],
       ['/tag add 1 ", ,"', /`tags` must name at least one tag/],
       ['/tag add 1', /Missing required option `tags`/],

@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { withLogContext } from './log-context.js';
 import { safeError } from './redact.js';
 import type { CommandContext } from './context.js';
-import { AppError } from './errors.js';
+import { AppError, ValidationError } from './errors.js';
 import type { Invocation } from './invocation.js';
 import type { AnyOption } from './options.js';
-import type { AutocompleteChoice, RequestScope } from './ports.js';
+import type { AutocompleteChoice, RequestScope, ResolvedUser } from './ports.js';
 import type { CommandRegistry, ResolvedCommand } from './registry.js';
 import type { Reply } from './reply.js';
 
@@ -95,6 +95,7 @@ export class Dispatcher {
       const options = resolved.sub.options as Record<string, AnyOption>;
       if (!Object.hasOwn(options, focused)) return [];
       const option = options[focused]!;
+      if (option.complete) return option.complete(partial).slice(0, 25);
       if (option.kind === 'choice') {
         return option.choices
           .filter((c) => c.toLowerCase().startsWith(partial.toLowerCase()))
@@ -115,6 +116,20 @@ export class Dispatcher {
   private async run(invocation: Invocation, prepared: Prepared, correlationId: string): Promise<Reply> {
     const request = this.deps.openRequest();
     const user = await request.resolveUser(invocation.identity, invocation.space, invocation.hints);
+    try {
+      return await this.runAs(request, user, invocation, prepared, correlationId);
+    } catch (error) {
+      // A remembered user may have been forgotten or merged on another replica since: when the
+      // identity now leads elsewhere, the command runs once more for whoever it leads to.
+      if (!user.remembered || error instanceof ValidationError) throw error;
+      const retry = this.deps.openRequest();
+      if (!(await retry.forgetIfStale(invocation.identity, user.id))) throw error;
+      const current = await retry.resolveUser(invocation.identity, invocation.space, invocation.hints);
+      return this.runAs(retry, current, invocation, prepared, correlationId);
+    }
+  }
+
+  private runAs(request: RequestScope, user: ResolvedUser, invocation: Invocation, prepared: Prepared, correlationId: string): Promise<Reply> {
     const ctx: CommandContext = {
       invocation,
       user: { id: user.id, displayName: user.displayName },

@@ -17,6 +17,8 @@ interface BaseOption<T> {
   autocomplete?: boolean;
   /** Where suggestions for a free-text option come from: the user's own names of that kind. */
   suggest?: NameSource;
+  /** Suggestions that need no data of the user (time zone names), computed from what is typed so far. */
+  complete?: (partial: string) => Array<{ name: string; value: string }>;
   /** A required option that may be left out when this other option is given (Discord then marks it optional). */
   requiredUnless?: string;
   /** Only ever given as `name:value` in the text grammar, never filled from a bare word (so `2 3` never reads as minutes). */
@@ -118,7 +120,15 @@ const INT_MAX = 2_147_483_647;
 /** Durations beyond this are not printed as hours and minutes (they are out of every range anyway). */
 const PRINTABLE_MINUTES = 1_000_000_000;
 
-type Common<T> = { description: string; required?: boolean; default?: T; autocomplete?: boolean; suggest?: NameSource; named?: boolean };
+type Common<T> = {
+  description: string;
+  required?: boolean;
+  default?: T;
+  autocomplete?: boolean;
+  suggest?: NameSource;
+  complete?: BaseOption<T>['complete'];
+  named?: boolean;
+};
 
 function base<T>(kind: OptionKind, o: Common<T>, parse: (raw: unknown) => T) {
   return {
@@ -126,8 +136,9 @@ function base<T>(kind: OptionKind, o: Common<T>, parse: (raw: unknown) => T) {
     description: o.description,
     required: o.required ?? false,
     ...(o.default !== undefined ? { default: o.default } : {}),
-    ...(o.autocomplete || o.suggest ? { autocomplete: true } : {}),
+    ...(o.autocomplete || o.suggest || o.complete ? { autocomplete: true } : {}),
     ...(o.suggest ? { suggest: o.suggest } : {}),
+    ...(o.complete ? { complete: o.complete } : {}),
     ...(o.named ? { named: true } : {}),
     parse,
   };
@@ -168,11 +179,13 @@ export const opt = {
       max: o.max,
     } as IntegerOption & { required: R };
   },
-  choice<const C extends string, R extends boolean = false>(o: Common<C> & { required?: R; choices: readonly C[] }) {
+  /** One of `choices`; `aliases` are other words accepted for one of them (`on` for `show`), never offered. */
+  choice<const C extends string, R extends boolean = false>(o: Common<C> & { required?: R; choices: readonly C[]; aliases?: Readonly<Record<string, C>> }) {
     return {
       ...base('choice', o, (raw) => {
         const value = asString(raw).trim().toLowerCase();
-        const match = o.choices.find((c) => c.toLowerCase() === value);
+        const alias = o.aliases && Object.hasOwn(o.aliases, value) ? o.aliases[value] : undefined;
+        const match = alias ?? o.choices.find((c) => c.toLowerCase() === value);
         if (!match) throw new OptionValueError(`must be one of ${o.choices.join(', ')} (got "${asString(raw)}")`);
         return match;
       }),

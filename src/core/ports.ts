@@ -8,6 +8,8 @@ export interface ResolvedUser {
   id: string;
   displayName: string;
   spaceId: string | null;
+  /** Served from the process's memo: another replica may have deleted or merged the user since. */
+  remembered?: boolean;
 }
 
 /** A suggestion for an autocompleted option. */
@@ -24,6 +26,8 @@ export interface AutocompleteChoice {
 export interface RequestScope {
   services: CommandServices;
   resolveUser(identity: Identity, space: SpaceRef | undefined, hints?: Invocation['hints']): Promise<ResolvedUser>;
+  /** True when the identity no longer leads to `userId` (forgotten or merged elsewhere); the memo is dropped so the next resolve looks again. */
+  forgetIfStale(identity: Identity, userId: string): Promise<boolean>;
   /** The user's own quests, categories, projects or tags matching `partial`, best first. */
   suggest(userId: string, source: NameSource | 'quest', partial: string, limit: number): Promise<AutocompleteChoice[]>;
 }

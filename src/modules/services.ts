@@ -110,6 +110,7 @@ export function openRequest(deps: ServiceDeps, em: EntityManager): RequestScope 
   return {
     services,
     resolveUser: (identity, space, hints) => services.users.resolve(identity, space, hints),
+    forgetIfStale: (identity, userId) => services.users.forgetIfStale(identity, userId),
     async suggest(userId, source, partial, limit) {
       if (source !== 'quest') {
         const names = await suggestNames(em, userId, source, partial, limit);

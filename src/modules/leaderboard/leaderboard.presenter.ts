@@ -23,7 +23,7 @@ export function leaderboardReply(page: LeaderboardPage): Reply {
   const lines = page.entries.map((e) => row(e, me));
   if (page.me && page.me.rank > page.entries.length) lines.push('…', row(page.me, me));
   const note = !page.optedIn
-    ? 'You are hidden from leaderboards. `/settings leaderboard show:on` brings you back.'
+    ? 'You are hidden from leaderboards. `/settings leaderboard show` brings you back.'
     : page.me
       ? undefined
       : 'Earn XP in this period to appear here.';

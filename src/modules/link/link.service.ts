@@ -3,7 +3,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import type { KvStore } from '../../infra/kv/kv.js';
 import type { Logger } from '../../infra/logger.js';
 import type { LeaderboardService } from '../leaderboard/leaderboard.service.js';
-import { forgetInDirectory } from '../privacy/privacy.service.js';
 import type { UserDirectory } from '../user/user.service.js';
 import { displayCode, isWellFormedCode, LinkCodes, normalizeCode } from './link.codes.js';
 import { linkMessages } from './link.messages.js';
@@ -67,8 +66,8 @@ export class LinkService {
   /** The absorbed user's cached mapping, pending code and leaderboard places go; the survivor's scores are republished. */
   private async afterMerge(outcome: MergeOutcome, now: Date): Promise<void> {
     const { directory, leaderboard, logger } = this.deps;
-    forgetInDirectory(directory, outcome.absorbedId);
-    forgetInDirectory(directory, outcome.survivorId);
+    directory.forgetUser(outcome.absorbedId);
+    directory.forgetUser(outcome.survivorId);
     try {
       await this.codes.revoke(outcome.absorbedId);
       await leaderboard.publish({ userId: outcome.absorbedId, optedIn: false, spaces: outcome.spaceIds, scores: { all: 0, week: 0, month: 0 }, now });

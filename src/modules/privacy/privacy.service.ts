@@ -86,7 +86,7 @@ export class PrivacyService {
     const erased = await this.privacy.erase(userId);
     if (!erased) return null;
     const { kv, leaderboard, directory, logger } = this.deps;
-    forgetInDirectory(directory, userId);
+    directory.forgetUser(userId);
     const keys = erased.identities.flatMap((identity) => identityKvKeys(identity));
     await Promise.all([
       keys.length ? kv.del(...keys) : Promise.resolve(0),
@@ -96,15 +96,6 @@ export class PrivacyService {
     ]).catch((error: unknown) => logger.warn({ err: error, userId }, 'kv entries of an erased user could not all be removed; they expire by their TTL'));
     return { counts: erased.counts, rows: sum(erased.counts) };
   }
-}
-
-/**
- * Drops a user from the per-process identity and membership memo, so the next
- * command of any of their identities is looked up again.
- */
-export function forgetInDirectory(directory: UserDirectory, userId: string): void {
-  for (const [key, id] of directory.identities) if (id === userId) directory.identities.delete(key);
-  for (const key of directory.memberships.keys()) if (key.endsWith(`\u0000${userId}`)) directory.memberships.delete(key);
 }
 
 function exportCounts(data: UserData): RowCounts {

@@ -192,14 +192,20 @@ export function questLine(quest: QuestSummary, now?: Date): string {
 }
 
 /** A page of quests with previous/next buttons that re-run the same listing. */
-export function questListReply(result: QuestPage, filters: Record<string, string | undefined>, heading: string, now?: Date): Reply {
+/**
+ * An empty page says why: filters that match nothing, no open quest among
+ * finished ones (`hasQuests`), or no quest at all yet.
+ */
+export function questListReply(result: QuestPage, filters: Record<string, string | undefined>, heading: string, now?: Date, hasQuests?: boolean): Reply {
   if (!result.total) {
-    const filtered = Object.values(filters).some(Boolean);
+    const filtered = Object.entries(filters).some(([name, value]) => value && !(name === 'status' && value === 'all'));
     return {
       title: heading,
       text: filtered
         ? 'No quests match these filters. `/quest list status:all` shows every quest.'
-        : 'No quests here yet. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.',
+        : hasQuests
+          ? 'No open quests right now. `/quest list status:all` shows every quest, finished ones too.'
+          : 'No quests here yet. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.',
       tone: 'info',
     };
   }

@@ -6,9 +6,13 @@ function hour(h: number): string {
   return `${String(h).padStart(2, '0')}:00`;
 }
 
+/** The wall-clock time in `zone` at `now`: `05:00, Tue 24 Nov`. */
+export function localNow(zone: string, now: Date): string {
+  return DateTime.fromJSDate(now, { zone }).toFormat('HH:mm, ccc d LLL');
+}
+
 /** The user's settings, with what changed on top when there was a change. */
 export function settingsReply(view: SettingsView, now: Date, heading?: string): Reply {
-  const local = DateTime.fromJSDate(now, { zone: view.timezone });
   const reminder = view.reminderTime
     ? `${view.reminderTime} daily${view.nextReminderAt ? ` (next: ${DateTime.fromJSDate(new Date(view.nextReminderAt), { zone: view.timezone }).toFormat('ccc d LLL HH:mm')})` : ''}`
     : 'off';
@@ -18,7 +22,7 @@ export function settingsReply(view: SettingsView, now: Date, heading?: string): 
     tone: heading ? 'success' : 'info',
     ephemeral: true,
     fields: [
-      { name: 'Time zone', value: `${view.timezone} (now ${local.toFormat('HH:mm, ccc d LLL')})`, inline: true },
+      { name: 'Time zone', value: `${view.timezone} (now ${localNow(view.timezone, now)})`, inline: true },
       { name: 'Day starts at', value: hour(view.dayStartHour), inline: true },
       { name: 'Reminder', value: reminder, inline: true },
       { name: 'Quiet hours', value: view.quietHoursStart && view.quietHoursEnd ? `${view.quietHoursStart}–${view.quietHoursEnd}` : 'off', inline: true },

@@ -1,5 +1,4 @@
 import { nextLocalTime } from '../notification/notification.rules.js';
-import { isValidTimezone } from '../shared/time.js';
 
 const CLOCK = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
@@ -7,13 +6,6 @@ const CLOCK = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 export function parseClock(value: string): string | null {
   const match = CLOCK.exec(value.trim());
   return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : null;
-}
-
-/** The zone's canonical IANA name (`europe/berlin` -> `Europe/Berlin`), or null when unknown. */
-export function canonicalTimezone(zone: string): string | null {
-  const trimmed = zone.trim();
-  if (!isValidTimezone(trimmed)) return null;
-  return new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
 }
 
 /**

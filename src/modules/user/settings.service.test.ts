@@ -30,7 +30,10 @@ describe('/settings', () => {
   it('sets a time zone by its canonical IANA name and moves the reminder with it', async () => {
     await ok('/settings reminder 08:30');
     const reply = await ok('/settings timezone europe/berlin');
-    expect(reply).toMatchObject({ ephemeral: true, text: 'Time zone set to **Europe/Berlin**. Your streaks keep counting across the change.' });
+    expect(reply).toMatchObject({
+      ephemeral: true,
+      text: 'Time zone set to **Europe/Berlin**: it is 11:00, Tue 24 Nov there now. Your streaks keep counting across the change.',
+    });
     expect(await profile('sol')).toMatchObject({ timezone: 'Europe/Berlin', reminder_time: '08:30', next_reminder_at: iso('2026-11-25T07:30:00Z') });
     await ok('/settings timezone America/New_York');
     expect(await profile('sol')).toMatchObject({ next_reminder_at: iso('2026-11-24T13:30:00Z') });
@@ -66,8 +69,57 @@ describe('/settings', () => {
   });
 
   it.each([
+    ['Berlin', 'Europe/Berlin', '11:00, Tue 24 Nov'],
+    ['new york', 'America/New_York', '05:00, Tue 24 Nov'],
+    ['"Sao Paulo"', 'America/Sao_Paulo', '07:00, Tue 24 Nov'],
+    ['São Paulo', 'America/Sao_Paulo', '07:00, Tue 24 Nov'],
+    ['San Francisco', 'America/Los_Angeles', '02:00, Tue 24 Nov'],
+    ['Mumbai', 'Asia/Kolkata', '15:30, Tue 24 Nov'],
+    ['bombay', 'Asia/Kolkata', '15:30, Tue 24 Nov'],
+    ['Beijing', 'Asia/Shanghai', '18:00, Tue 24 Nov'],
+    ['Asia/Calcutta', 'Asia/Kolkata', '15:30, Tue 24 Nov'],
+    ['utc', 'UTC', '10:00, Tue 24 Nov'],
+    ['zone:London', 'Europe/London', '10:00, Tue 24 Nov'],
+  ])('/settings timezone %s resolves to %s and echoes the local time', async (input, zone, local) => {
+    const reply = await ok(`/settings timezone ${input}`, 'city');
+    expect(reply.text).toBe(`Time zone set to **${zone}**: it is ${local} there now. Your streaks keep counting across the change.`);
+    expect(reply.fields?.[0]).toMatchObject({ name: 'Time zone', value: `${zone} (now ${local})` });
+    expect(await profile('city')).toMatchObject({ timezone: zone });
+  });
+
+  it.each([
+    ['hide', false],
+    ['show', true],
+    ['HIDE', false],
+    ['off', false],
+    ['on', true],
+    ['visibility:hide', false],
+  ])('/settings leaderboard %s sets the visibility', async (word, shown) => {
+    await ok(`/settings leaderboard ${shown ? 'hide' : 'show'}`, 'vis');
+    const reply = await ok(`/settings leaderboard ${word}`, 'vis');
+    expect(reply.text).toBe(shown ? 'You appear on leaderboards again.' : 'You are now hidden from every leaderboard.');
+    expect(await profile('vis')).toMatchObject({ leaderboard_opt_in: shown });
+  });
+
+  it('documents the leaderboard setting as hide | show in help, registration and usage', async () => {
+    const help = await ok('/questlog help settings', 'vis');
+    const field = help.fields!.find((f) => f.name.startsWith('/settings leaderboard'))!;
+    expect(field.name).toBe('/settings leaderboard <visibility>');
+    expect(field.value).toContain('visibility: show puts you on leaderboards, hide takes you off (on and off work too) (show | hide)');
+    expect(field.value).toContain('e.g. `/settings leaderboard hide`');
+    const index = await ok('/help', 'vis');
+    expect(index.fields!.find((f) => f.name === '/settings')!.value).toContain('`leaderboard` Show or hide yourself on leaderboards: show | hide');
+  });
+
+  it.each([
     ['/settings timezone Mars/Olympus_Mons', /`zone` must be an IANA time zone name such as Europe\/Berlin.*\(got "Mars\/Olympus_Mons"\)/],
     ['/settings timezone "Europe/Berlin; drop table users"', /`zone` must be an IANA time zone name/],
+    [
+      '/settings timezone Springfield',
+      /^`zone` must be an IANA time zone name such as Europe\/Berlin, America\/New_York or UTC, or a city such as Berlin or New York \(got "Springfield"\)\.$/,
+    ],
+    ['/settings timezone york', /^`zone` must be .* \(got "york"\)\. Did you mean America\/New_York\?$/],
+    ['/settings timezone indiana', /\(got "indiana"\)\. Did you mean America\/Indiana\/\w+, America\/Indiana\/\w+/],
     ['/settings day-start 24', /`hour` must be between 0 and 23 \(got 24\)/],
     ['/settings day-start -1', /`hour` must be between 0 and 23 \(got -1\)/],
     ['/settings day-start early', /`hour` must be a whole number between 0 and 23/],
@@ -76,7 +128,8 @@ describe('/settings', () => {
     ['/settings quiet-hours 22:00', /`hours` must be two times HH:MM such as 22:00-07:00, or off \(got "22:00"\)/],
     ['/settings quiet-hours 22:00 7pm', /`hours` must be two times HH:MM such as 22:00-07:00, or off \(got "22:00 7pm"\)/],
     ['/settings quiet-hours 22:00-22:00', /`hours` must start and end at different times \(both are 22:00\)/],
-    ['/settings leaderboard maybe', /`show` must be one of on, off/],
+    ['/settings leaderboard maybe', /^`visibility` must be one of show, hide \(got "maybe"\)/],
+    ['/settings leaderboard visible', /^`visibility` must be one of show, hide/],
   ])('refuses %s precisely and changes nothing', async (line, message) => {
     await ok('/settings show', 'bad');
     const before = await profile('bad');

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../../core/errors.js';
 import type { LeaderboardService, UserScores } from '../leaderboard/leaderboard.service.js';
 import { settingsMessages } from './settings.messages.js';
-import { canonicalTimezone, nextReminderAt, parseClock } from './settings.rules.js';
+import { nextReminderAt, parseClock } from './settings.rules.js';
+import { resolveTimezone } from './timezone.rules.js';
 import { UserRepository, type SettingsChange, type SettingsView } from './user.repository.js';
 
 export type { SettingsView } from './user.repository.js';
@@ -32,8 +33,12 @@ export class SettingsService {
 
   /** Sets the IANA zone; the reminder moves with it. Streaks keep counting (the zone-change rule). */
   async setTimezone(userId: string, zone: string, now: Date): Promise<SettingsView> {
-    const timezone = canonicalTimezone(zone);
-    if (!timezone) throw new ValidationError(settingsMessages.zone_invalid({ zone }), { field: 'zone' });
+    const match = resolveTimezone(zone);
+    if (match.zone === null) {
+      const params = { zone: zone.trim(), candidates: match.candidates };
+      throw new ValidationError(match.ambiguous ? settingsMessages.zone_ambiguous(params) : settingsMessages.zone_invalid(params), { field: 'zone' });
+    }
+    const timezone = match.zone;
     return this.update(userId, 'timezone', (current) => ({
       timezone,
       nextReminderAt: current.reminderTime ? nextReminderAt(now, timezone, current.reminderTime) : null,

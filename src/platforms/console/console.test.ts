@@ -30,6 +30,20 @@ describe('console adapter', () => {
     expect(printed).not.toMatch(/\u001b\[/);
   });
 
+  it('prints the help for /questlog alone and for /help, one subcommand per line', async () => {
+    for (const line of ['/questlog', '/help', 'questlog']) {
+      const input = new PassThrough();
+      const output = new PassThrough();
+      let printed = '';
+      output.on('data', (chunk) => (printed += chunk));
+      const done = new ConsoleAdapter({ dispatcher: app.dispatcher, input, output, user: 'hal' }).run();
+      input.end(`${line}\n`);
+      await done;
+      expect(printed, line).toContain('Questlog commands');
+      expect(printed.split('\n'), line).toContain('  complete Finish one or several quests and collect their XP');
+    }
+  });
+
   it('renders markdown-escaped user text back to what the user typed, and titles as plain text', () => {
     const text = renderConsole({ title: '#1 a_b **x**', text: '**bold** \\*literal\\*', footer: 'f' }, false);
     expect(text).toBe('#1 a_b **x**\nbold *literal*\nf');

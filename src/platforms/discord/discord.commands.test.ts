@@ -48,6 +48,29 @@ describe('Discord command registration generated from the specs', () => {
     expect(discordCommandProblems(body)).toEqual([]);
   });
 
+  it('offers show and hide for the leaderboard setting', () => {
+    type Loose = { name: string; options: Array<Record<string, unknown>> };
+    const leaderboard = (body.find((c) => c.name === 'settings')!.options as unknown as Loose[]).find((o) => o.name === 'leaderboard')!;
+    expect(leaderboard.options).toEqual([
+      expect.objectContaining({
+        name: 'visibility',
+        required: true,
+        choices: [
+          { name: 'show', value: 'show' },
+          { name: 'hide', value: 'hide' },
+        ],
+      }),
+    ]);
+  });
+
+  it('asks Discord to autocomplete the time zone', () => {
+    type Loose = { name: string; options: Array<Record<string, unknown>> };
+    const timezone = (body.find((c) => c.name === 'settings')!.options as unknown as Loose[]).find((o) => o.name === 'timezone')!;
+    expect(timezone.options).toEqual([
+      expect.objectContaining({ name: 'zone', type: ApplicationCommandOptionType.String, required: true, autocomplete: true }),
+    ]);
+  });
+
   it('maps option kinds to Discord types with their limits, quests through autocomplete, required first', () => {
     type Loose = { name: string; type: number; options: Array<Record<string, unknown>> };
     const subcommand = (name: string) => (body.find((c) => c.name === 'quest')!.options as unknown as Loose[]).find((o) => o.name === name)!;

@@ -104,6 +104,39 @@ describe('Discord gateway mode against the Discord fake', () => {
     expect((await answer(bob.id)).data.choices).toEqual([]);
   });
 
+  it('shows the help for /help and /questlog help, one subcommand per line', async () => {
+    for (const [name, subcommand] of [
+      ['help', undefined],
+      ['questlog', 'help'],
+    ] as const) {
+      const asked = fake.chatInput({ userId: ALICE, guildId: GUILD, name, ...(subcommand ? { subcommand } : {}) });
+      const embed = (await answer(asked.id)).data.embeds[0];
+      expect(embed.title).toBe('Questlog commands');
+      const quest = embed.fields.find((f: JsonObject) => f.name === '/quest');
+      expect(quest.value.split('\n')).toContain('`complete` Finish one or several quests and collect their XP');
+    }
+  });
+
+  it('autocompletes /settings timezone with IANA zones matching any part of the name', async () => {
+    const typed = fake.autocomplete({
+      userId: ALICE,
+      guildId: GUILD,
+      name: 'settings',
+      subcommand: 'timezone',
+      options: { zone: 'new york' },
+      focused: 'zone',
+    });
+    const callback = await answer(typed.id);
+    expect(callback.type).toBe(8);
+    expect(callback.data.choices).toEqual([{ name: 'America/New_York', value: 'America/New_York' }]);
+    const broad = fake.autocomplete({ userId: ALICE, guildId: GUILD, name: 'settings', subcommand: 'timezone', options: { zone: 'america' }, focused: 'zone' });
+    expect((await answer(broad.id)).data.choices).toHaveLength(25);
+    const chosen = fake.chatInput({ userId: ALICE, guildId: GUILD, name: 'settings', subcommand: 'timezone', options: { zone: 'America/New_York' } });
+    expect((await answer(chosen.id)).data.embeds[0].description).toMatch(
+      /^Time zone set to \*\*America\/New_York\*\*: it is \d\d:\d\d, \w{3} \d{1,2} \w{3} there now\./,
+    );
+  });
+
   it('opens the Add step modal as the first response and adds the step on submit, updating the card', async () => {
     const card = fake.originalMessage(createId);
     const click = fake.button({ userId: ALICE, guildId: GUILD, customId: buttonNamed(card, 'Add step'), message: card });

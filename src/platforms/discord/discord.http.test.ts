@@ -122,6 +122,19 @@ describe('Discord HTTP interactions endpoint', () => {
     });
     expect((await deliver(auto)).body).toEqual({ type: 8, data: { choices: [{ name: '#1 Slay the dragon (active)', value: '1' }] } });
 
+    const zone = fake.buildInteraction({
+      type: 4,
+      userId: ALICE,
+      guildId: GUILD,
+      data: {
+        id: '2',
+        name: 'settings',
+        type: 1,
+        options: [{ name: 'timezone', type: 1, options: [{ name: 'zone', type: 3, value: 'SAO PAU', focused: true }] }],
+      },
+    });
+    expect((await deliver(zone)).body).toEqual({ type: 8, data: { choices: [{ name: 'America/Sao_Paulo', value: 'America/Sao_Paulo' }] } });
+
     const view = command('quest', 'view', { quest: '1' });
     expect((await deliver(view)).body.type).toBe(4);
     const card = fake.originalMessage(view.id)!;

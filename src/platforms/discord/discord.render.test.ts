@@ -3,6 +3,17 @@ import { MemoryKvStore } from '../../infra/kv/memory-kv.js';
 import type { Reply, ReplyButton } from '../../core/reply.js';
 import { DiscordCustomIds } from './discord.custom-id.js';
 import { renderMessage, renderModal, restMessage, TONE_COLOUR } from './discord.render.js';
+import { commands } from '../../../commands/index.js';
+import { helpForCommand, helpIndex } from '../../core/help.js';
+import { CommandRegistry } from '../../core/registry.js';
+import type { APIEmbed } from 'discord.js';
+
+/** What Discord counts towards an embed's 6000 characters. */
+const embedSize = (e: APIEmbed) =>
+  (e.title?.length ?? 0) +
+  (e.description?.length ?? 0) +
+  (e.footer?.text.length ?? 0) +
+  (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
 
 describe('rendering replies as Discord messages', () => {
   const kv = new MemoryKvStore();
@@ -56,6 +67,33 @@ describe('rendering replies as Discord messages', () => {
     const description = body.embeds[0]!.description!;
     expect(description.length).toBeLessThanOrEqual(4096);
     expect(description).toMatch(/… and \d+ more$/);
+  });
+
+  it('renders the help of every command inside Discord embed limits, one subcommand per line, long fields continued', async () => {
+    const registry = new CommandRegistry(commands);
+    for (const reply of [helpIndex(registry), ...commands.map((c) => helpForCommand(registry, c.name))]) {
+      const embed = (await renderMessage(reply, ids)).body.embeds[0]!;
+      expect(embedSize(embed), reply.title).toBeLessThanOrEqual(6000);
+      expect(embed.fields!.length).toBeLessThanOrEqual(25);
+      for (const field of embed.fields!) {
+        expect(field.value.length).toBeLessThanOrEqual(1024);
+        expect(field.name.length).toBeLessThanOrEqual(256);
+      }
+    }
+    const index = (await renderMessage(helpIndex(registry), ids)).body.embeds[0]!;
+    expect(index.fields!.find((f) => f.name === '/quest')!.value.split('\n')).toContain('`complete` Finish one or several quests and collect their XP');
+    const quest = (await renderMessage(helpForCommand(registry, 'quest'), ids)).body.embeds[0]!;
+    const text = quest.fields!.map((f) => f.value).join('\n');
+    // The long `create` entry goes on in an unnamed field instead of being cut off mid-way.
+    expect(text).toContain('e.g. `/quest create');
+    expect(quest.fields!.some((f) => f.name === '\u200b')).toBe(true);
+  });
+
+  it('leaves out fields past the embed size with a count, instead of a message Discord refuses', async () => {
+    const fields = Array.from({ length: 20 }, (_, i) => ({ name: `field ${i}`, value: 'v'.repeat(900) }));
+    const embed = (await renderMessage({ title: 'Many', fields }, ids)).body.embeds[0]!;
+    expect(embedSize(embed)).toBeLessThanOrEqual(6000);
+    expect(embed.fields!.at(-1)).toEqual({ name: '…', value: `${20 - (embed.fields!.length - 1)} more not shown here` });
   });
 
   it('puts button actions in custom_id, stores long ones under k:<id>, and lays buttons out in rows of 5 (at most 5 rows)', async () => {

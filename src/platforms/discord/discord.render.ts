@@ -6,6 +6,7 @@ import {
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
   type APIEmbed,
+  type APIEmbedField,
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Logger } from '../../infra/logger.js';
@@ -105,20 +106,63 @@ function discordTimes(reply: Reply): Reply {
 function renderEmbed(reply: Reply, imageName: string | undefined): APIEmbed | undefined {
   const embed: APIEmbed = { color: TONE_COLOUR[reply.tone ?? 'neutral'] };
   if (reply.title) embed.title = truncate(escapeTitle(reply.title), LIMIT.title);
-  if (reply.fields?.length) {
-    embed.fields = reply.fields.slice(0, LIMIT.fields).map((f) => ({
-      name: truncate(f.name, LIMIT.fieldName) || '\u200b',
-      value: truncate(f.value, LIMIT.fieldValue) || '\u200b',
-      ...(f.inline ? { inline: true } : {}),
-    }));
-  }
   if (reply.footer) embed.footer = { text: truncate(reply.footer, LIMIT.footer) };
+  if (reply.fields?.length) embed.fields = fitFields(reply.fields, LIMIT.embed - (embed.title?.length ?? 0) - (embed.footer?.text.length ?? 0));
   if (imageName) embed.image = { url: `attachment://${imageName}` };
   const used = (embed.title?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
   const description = renderDescription(reply, Math.min(LIMIT.description, LIMIT.embed - used));
   if (description) embed.description = description;
   const empty = !embed.title && !embed.description && !embed.fields && !embed.footer;
   return empty && !imageName ? undefined : embed;
+}
+
+/**
+ * Fields within Discord's limits: a value longer than a field holds goes on in
+ * unnamed fields (split at line breaks, so help keeps every line), and fields
+ * that would push the embed past its total size are left out with a count, so
+ * Discord never refuses the message. `budget` is what the embed has left.
+ */
+function fitFields(fields: NonNullable<Reply['fields']>, budget: number): APIEmbedField[] {
+  const pieces = fields.flatMap((f) =>
+    splitValue(f.value).map((value, i) => ({
+      first: i === 0,
+      field: {
+        name: i === 0 ? truncate(f.name, LIMIT.fieldName) || '\u200b' : '\u200b',
+        value: value || '\u200b',
+        ...(f.inline ? { inline: true } : {}),
+      } as APIEmbedField,
+    })),
+  );
+  const reserve = 40; // room for the "… N more" field
+  const kept: APIEmbedField[] = [];
+  let used = 0;
+  for (const [i, { field }] of pieces.entries()) {
+    const size = field.name.length + field.value.length;
+    const last = i === pieces.length - 1;
+    if (kept.length >= LIMIT.fields - (last ? 0 : 1) || used + size > budget - (last ? 0 : reserve)) {
+      const left = Math.max(1, pieces.slice(i).filter((p) => p.first).length);
+      kept.push({ name: '…', value: `${left} more not shown here` });
+      break;
+    }
+    kept.push(field);
+    used += size;
+  }
+  return kept;
+}
+
+/** A field value in pieces Discord takes, cut at line breaks where it can. */
+function splitValue(value: string): string[] {
+  if (value.length <= LIMIT.fieldValue) return [value];
+  const pieces: string[] = [];
+  let current = '';
+  for (const line of value.split('\n').map((l) => truncate(l, LIMIT.fieldValue))) {
+    if (current && current.length + 1 + line.length > LIMIT.fieldValue) {
+      pieces.push(current);
+      current = line;
+    } else current = current ? `${current}\n${line}` : line;
+  }
+  if (current) pieces.push(current);
+  return pieces;
 }
 
 /** Text, then the progress bar, then the checklist; long checklists end in "… and N more". */

@@ -168,6 +168,20 @@ describe('Slack over HTTP with a single-workspace token', () => {
     expect(fake.calls('users.info').filter((c) => c.args.user === ALICE)).toHaveLength(1);
   });
 
+  it('shows the help for /questlog alone and for /help, one subcommand per line', async () => {
+    for (const [command, text] of [
+      ['/questlog', ''],
+      ['/help', ''],
+      ['/questlog', 'help'],
+    ] as const) {
+      const { status, ack } = await client.command(ALICE, text, command);
+      expect(status).toBe(200);
+      expect(ack.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Questlog commands', emoji: true } });
+      const quest = mrkdwnOf(ack).find((t: string) => t.startsWith('*/quest*'))!;
+      expect(quest.split('\n')).toContain('`complete` Finish one or several quests and collect their XP');
+    }
+  });
+
   it('lists quests in the ack', async () => {
     const { ack } = await client.command(ALICE, 'list');
     expect(ack.response_type).toBe('in_channel');
