@@ -8,8 +8,10 @@ import { HousekeepingService } from '../modules/housekeeping/housekeeping.servic
 import { SmtpEmailSender } from '../modules/notification/email.channel.js';
 import { NotificationDelivery, type DeliveryOptions } from '../modules/notification/notification.delivery.js';
 import { NotificationRepository } from '../modules/notification/notification.repository.js';
+import { DueNoticeService } from '../modules/quest/due-notice.service.js';
 import { ReminderService } from '../modules/reminder/reminder.service.js';
 import { dailyReminderJob } from './daily-reminder.job.js';
+import { dueSoonJob } from './due-soon.job.js';
 import type { Job } from './job.js';
 import { notificationDeliveryJob } from './notification-delivery.job.js';
 import { partitionMaintenanceJob } from './partition-maintenance.job.js';
@@ -47,6 +49,7 @@ export function createJobs(deps: JobDeps): { jobs: Job[]; delivery: Notification
       notificationDeliveryJob(delivery, clock),
       dailyReminderJob(reminders, clock),
       streakWatchJob(reminders, clock),
+      dueSoonJob(() => new DueNoticeService(fork()), clock),
       partitionMaintenanceJob(housekeeping, clock),
       retentionCleanupJob(housekeeping, clock),
     ],

@@ -34,6 +34,7 @@ import { DueRepository } from './quest/due.repository.js';
 import { QuestBulkService } from './quest/bulk.service.js';
 import { SearchService } from './search/search.service.js';
 import { SearchRepository } from './search/search.repository.js';
+import { VacationService } from './vacation/vacation.service.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -61,6 +62,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     },
   };
   const quests = new QuestService(em, completion);
+  const due = new DueService(new DueRepository(em));
   return {
     em,
     users: new UserService(em, deps.directory),
@@ -87,7 +89,8 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
         return { quests: inTx.quests, steps: inTx.steps };
       },
     ),
-    due: new DueService(new DueRepository(em)),
+    due,
+    vacation: new VacationService(em, due),
     bulk: new QuestBulkService(quests),
     search: new SearchService(new SearchRepository(em)),
   };

@@ -39,6 +39,8 @@ export const Quest = defineEntity({
     completedAt: timestamp().nullable(),
     /** When it is due (issue 11); null when it has no due date. */
     dueAt: timestamp().nullable(),
+    /** The due time the last due-soon notice was written for (a moved due date is announced again). */
+    dueNotifiedFor: timestamp().nullable(),
   },
   uniques: [{ name: 'quests_user_number_unique', properties: ['userId', 'number'] }],
   indexes: [
@@ -50,6 +52,10 @@ export const Quest = defineEntity({
     { name: 'idx_quests_user_status', properties: ['userId', 'status'] },
     { name: 'idx_quests_user_completed_at', properties: ['userId', 'completedAt'] },
     { name: 'idx_quests_user_due_at', properties: ['userId', 'dueAt'] },
+    {
+      name: 'idx_quests_due_soon',
+      expression: `create index "idx_quests_due_soon" on "quests" ("due_at") where due_at is not null and status in ('DRAFT', 'ACTIVE', 'IN_PROGRESS')`,
+    },
   ],
   checks: [
     { name: 'quests_estimated_duration_check', expression: 'estimated_duration > 0 and estimated_duration <= 1440' },
