@@ -79,7 +79,14 @@ describe('/questlog jobs', () => {
   it('lists every job with its schedule, next fire and last run', async () => {
     await app.jobs.runNow('retention-cleanup');
     const reply = await app.run('/questlog jobs', 'tom');
-    expect(reply.fields!.map((f) => f.name)).toEqual(['notification-delivery', 'daily-reminder', 'streak-watch', 'due-soon', 'partition-maintenance', 'retention-cleanup']);
+    expect(reply.fields!.map((f) => f.name)).toEqual([
+      'notification-delivery',
+      'daily-reminder',
+      'streak-watch',
+      'due-soon',
+      'partition-maintenance',
+      'retention-cleanup',
+    ]);
     expect(reply.fields!.find((f) => f.name === 'retention-cleanup')!.value).toMatch(/last: ok/);
     expect(reply.fields!.find((f) => f.name === 'daily-reminder')!.value).toMatch(/next \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · last: not yet/);
   });

@@ -11,7 +11,7 @@ const time = (description: string, required = true) => opt.text({ description, m
 
 export default defineCommand({
   name: 'settings',
-  description: 'Your time zone, day start, reminder, quiet hours, due-soon notice, vacation and leaderboard visibility',
+  description: 'Time zone, day start, reminder, quiet hours, due-soon notice, vacation and leaderboard visibility',
   subcommands: {
     show: sub({
       description: 'Show your settings',

@@ -38,7 +38,10 @@ async function vacation(user: string) {
     'select vacation_since, vacation_until from user_profiles where user_id = ?',
     [await userId(user)],
   );
-  return { since: row!.vacation_since && new Date(row!.vacation_since).toISOString(), until: row!.vacation_until && new Date(row!.vacation_until).toISOString() };
+  return {
+    since: row!.vacation_since && new Date(row!.vacation_since).toISOString(),
+    until: row!.vacation_until && new Date(row!.vacation_until).toISOString(),
+  };
 }
 const notifications = async (user: string, type: string) =>
   app.sql<{ dedupe_key: string }>('select dedupe_key from notifications where user_id = ? and type = ? order by created_at', [await userId(user), type]);

@@ -18,9 +18,7 @@ export class Migration20261202100200_vacation_and_due_notices extends Migration 
       `alter table "user_profiles" add constraint "user_profiles_vacation_check" check (vacation_until is null or (vacation_since is not null and vacation_until > vacation_since));`,
     );
     this.addSql(`alter table "quests" add column "due_notified_for" timestamptz null;`);
-    this.addSql(
-      `create index "idx_quests_due_soon" on "quests" ("due_at") where due_at is not null and status in ('DRAFT', 'ACTIVE', 'IN_PROGRESS');`,
-    );
+    this.addSql(`create index "idx_quests_due_soon" on "quests" ("due_at") where due_at is not null and status in ('DRAFT', 'ACTIVE', 'IN_PROGRESS');`);
   }
 
   override async down(): Promise<void> {

@@ -35,5 +35,4 @@ export class DueService {
   async window(userId: string, filter: DueFilter, now: Date): Promise<DueWindow> {
     return dueWindow(filter, await this.clock(userId), now);
   }
-
 }

@@ -67,7 +67,15 @@ export class ReminderService {
       const repo = new ReminderRepository(tx);
       const due = await repo.claimDueReminders(now, limit);
       if (!due.length) return { claimed: 0, enqueued: 0, skipped: 0 };
-      const context = new Map((await repo.reminderContext(due.map((p) => p.userId), now, OVERDUE_SHOWN)).map((c) => [c.userId, c]));
+      const context = new Map(
+        (
+          await repo.reminderContext(
+            due.map((p) => p.userId),
+            now,
+            OVERDUE_SHOWN,
+          )
+        ).map((c) => [c.userId, c]),
+      );
       const notifications: NewNotification[] = [];
       const next: Array<{ userId: string; next: Date }> = [];
       // Most of a batch shares a few zones and due instants: work each out once.
@@ -178,7 +186,12 @@ export class ReminderService {
    * daily streaks (moved forward past the held days) and forgotten. Returns the
    * users folded, each with its daily streak as it now stands (undefined: none).
    */
-  private async foldEndedVacations(tx: EntityManager, due: DueProfile[], streaks: DailyStreakRow[], now: Date): Promise<Map<string, DailyStreakRow | undefined>> {
+  private async foldEndedVacations(
+    tx: EntityManager,
+    due: DueProfile[],
+    streaks: DailyStreakRow[],
+    now: Date,
+  ): Promise<Map<string, DailyStreakRow | undefined>> {
     const ended = new Map<string, DailyStreakRow | undefined>();
     const shifts: StreakShift[] = [];
     for (const profile of due) {

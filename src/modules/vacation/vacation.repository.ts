@@ -21,7 +21,11 @@ export class VacationRepository {
     const profile = await this.em.findOneOrFail(
       UserProfile,
       { user: userId },
-      { fields: ['timezone', 'dayStartHour', 'vacationSince', 'vacationUntil'], disableIdentityMap: true, ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) },
+      {
+        fields: ['timezone', 'dayStartHour', 'vacationSince', 'vacationUntil'],
+        disableIdentityMap: true,
+        ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}),
+      },
     );
     return { timezone: profile.timezone, dayStartHour: profile.dayStartHour, window: vacationWindow(profile.vacationSince, profile.vacationUntil) };
   }

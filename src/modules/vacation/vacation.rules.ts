@@ -128,4 +128,3 @@ export function streakShift(row: HeldDailyRow | null, window: VacationWindow, cl
   if (held.lastActivityDate === row.lastActivityDate) return null;
   return { id: row.id, from: row.lastActivityDate, to: held.lastActivityDate, metadata: held.metadata };
 }
-
