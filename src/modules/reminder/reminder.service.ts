@@ -67,15 +67,12 @@ export class ReminderService {
       const repo = new ReminderRepository(tx);
       const due = await repo.claimDueReminders(now, limit);
       if (!due.length) return { claimed: 0, enqueued: 0, skipped: 0 };
-      const context = new Map(
-        (
-          await repo.reminderContext(
-            due.map((p) => p.userId),
-            now,
-            OVERDUE_SHOWN,
-          )
-        ).map((c) => [c.userId, c]),
+      const rows = await repo.reminderContext(
+        due.map((p) => p.userId),
+        now,
+        OVERDUE_SHOWN,
       );
+      const context = new Map(rows.map((c) => [c.userId, c]));
       const notifications: NewNotification[] = [];
       const next: Array<{ userId: string; next: Date }> = [];
       // Most of a batch shares a few zones and due instants: work each out once.
