@@ -63,12 +63,6 @@ export class VacationService {
     return { wasAway, streak: daily?.current ?? 0 };
   }
 
-  async status(userId: string, now: Date): Promise<VacationView> {
-    const state = await new VacationRepository(this.em).state(userId);
-    const away = isAway(state.window, now);
-    return { away, until: away ? state.window!.until : null, timezone: state.timezone };
-  }
-
   /**
    * Of `userIds`, those on vacation at `now`: for jobs that should leave them alone
    * (reminders, due-soon notices, recurring quests rolling over).
