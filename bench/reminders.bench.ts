@@ -209,13 +209,14 @@ async function seed(app: App): Promise<void> {
        case when u.n % 3 = 0 then (140000000000000000 + u.n)::text when u.n % 3 = 1 then 'U' || lpad(u.n::text, 9, '0') else 'c' || u.n end
      from (select id, row_number() over (order by id) as n from users where username like 'c%') u`,
   );
-  // Two open quests per due user: one started yesterday, one waiting.
+  // Two open quests per due user: one started yesterday, one waiting and overdue since yesterday (the overdue mention).
   await em.execute(
-    `insert into quests (user_id, number, title, difficulty, status, estimated_duration, priority, started_at)
+    `insert into quests (user_id, number, title, difficulty, status, estimated_duration, priority, started_at, due_at)
      select p.user_id, q.n, 'Quest ' || q.n, 'MEDIUM', case when q.n = 1 then 'IN_PROGRESS' else 'ACTIVE' end, 30,
-       case when q.n = 1 then 'HIGH' else 'MEDIUM' end, case when q.n = 1 then ?::timestamptz - interval '1 day' end
+       case when q.n = 1 then 'HIGH' else 'MEDIUM' end, case when q.n = 1 then ?::timestamptz - interval '1 day' end,
+       case when q.n = 2 then ?::timestamptz - interval '1 day' end
      from user_profiles p cross join generate_series(1, 2) as q(n) where p.next_reminder_at = ?::timestamptz`,
-    [MINUTE.toISOString(), MINUTE.toISOString()],
+    [MINUTE.toISOString(), MINUTE.toISOString(), MINUTE.toISOString()],
   );
   await em.execute('analyze');
 }

@@ -84,6 +84,7 @@ describe('/questlog jobs', () => {
       'daily-reminder',
       'streak-watch',
       'recurring-roll',
+      'due-soon',
       'partition-maintenance',
       'retention-cleanup',
     ]);

@@ -1,17 +1,19 @@
 import { defineCommand, sub } from '../src/core/spec.js';
-import { opt } from '../src/core/options.js';
+import { formatDuration, opt } from '../src/core/options.js';
 import { localNow, settingsReply } from '../src/modules/user/settings.presenter.js';
 import { settingsMessages } from '../src/modules/user/settings.messages.js';
 import { suggestTimezones } from '../src/modules/user/timezone.rules.js';
 import { preferencesReply } from '../src/modules/notification/notification.presenter.js';
 import { notificationMessages } from '../src/modules/notification/notification.messages.js';
 import { CHANNELS, NOTIFICATION_TYPES } from '../src/modules/notification/notification.rules.js';
+import { vacationMessages } from '../src/modules/vacation/vacation.messages.js';
+import { vacationUntilLabel } from '../src/modules/vacation/vacation.presenter.js';
 
 const time = (description: string, required = true) => opt.text({ description, max: 10, required: required as true });
 
 export default defineCommand({
   name: 'settings',
-  description: 'Your time zone, day start, reminder, quiet hours and leaderboard visibility',
+  description: 'Time zone, day start, reminder, quiet hours, due-soon notice, vacation and leaderboard visibility',
   subcommands: {
     show: sub({
       description: 'Show your settings',
@@ -87,6 +89,40 @@ export default defineCommand({
       async handler(ctx, args) {
         const view = await ctx.services.settings.setLeaderboard(ctx.user.id, args.visibility === 'show', ctx.now);
         return settingsReply(view, ctx.now, view.leaderboardOptIn ? 'You appear on leaderboards again.' : 'You are now hidden from every leaderboard.');
+      },
+    }),
+    'due-soon': sub({
+      description: 'How long before a due time you get the due-soon notice, or off',
+      ephemeral: true,
+      examples: ['/settings due-soon 30m', '/settings due-soon 2h', '/settings due-soon off'],
+      options: { lead: opt.text({ description: 'Minutes or a duration between 5m and 24h (30, 45m, 1h), or off', max: 20, required: true }) },
+      async handler(ctx, args) {
+        const view = await ctx.services.settings.setDueSoon(ctx.user.id, args.lead);
+        return settingsReply(
+          view,
+          ctx.now,
+          view.dueSoonMinutes ? `Due-soon notices now come ${formatDuration(view.dueSoonMinutes)} before a quest is due.` : 'Due-soon notices turned off.',
+        );
+      },
+    }),
+    vacation: sub({
+      description: 'Go on vacation (streaks held, reminders paused), optionally until a date, or come back',
+      ephemeral: true,
+      examples: ['/settings vacation on', '/settings vacation on until:"fri 19 dec"', '/settings vacation off'],
+      options: {
+        state: opt.choice({ description: 'on to go away, off to come back', choices: ['on', 'off'], required: true }),
+        until: opt.text({ description: 'When it ends by itself, read like a due date (fri, 2026-12-24, in 2 weeks); none = no end', max: 100 }),
+      },
+      async handler(ctx, args) {
+        if (args.state === 'off') {
+          const back = await ctx.services.vacation.stop(ctx.user.id, ctx.now);
+          const notice = back.wasAway ? vacationMessages.stopped({ count: back.streak }).text : vacationMessages.not_away().text;
+          return settingsReply(await ctx.services.settings.show(ctx.user.id), ctx.now, notice);
+        }
+        const away = await ctx.services.vacation.start(ctx.user.id, args.until, ctx.now);
+        const view = await ctx.services.settings.show(ctx.user.id);
+        const until = vacationUntilLabel(away.until, view);
+        return settingsReply(view, ctx.now, away.extended ? vacationMessages.extended({ until }).text : vacationMessages.started({ until }).text);
       },
     }),
     notifications: sub({

@@ -5,6 +5,7 @@ import { Migration20261202000301_notification_outbox } from './Migration20261202
 import { Migration20261202000401_due_dates_and_search } from './Migration20261202000401_due_dates_and_search.js';
 import { Migration20261202000701_privacy_audit } from './Migration20261202000701_privacy_audit.js';
 import { Migration20261202100100_recurring_quests } from './Migration20261202100100_recurring_quests.js';
+import { Migration20261202100200_vacation_and_due_notices } from './Migration20261202100200_vacation_and_due_notices.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so they load the
@@ -18,4 +19,5 @@ export const migrationsList = [
   { name: 'Migration20261202000401_due_dates_and_search', class: Migration20261202000401_due_dates_and_search },
   { name: 'Migration20261202000701_privacy_audit', class: Migration20261202000701_privacy_audit },
   { name: 'Migration20261202100100_recurring_quests', class: Migration20261202100100_recurring_quests },
+  { name: 'Migration20261202100200_vacation_and_due_notices', class: Migration20261202100200_vacation_and_due_notices },
 ];

@@ -8,10 +8,13 @@ import { HousekeepingService } from '../modules/housekeeping/housekeeping.servic
 import { SmtpEmailSender } from '../modules/notification/email.channel.js';
 import { NotificationDelivery, type DeliveryOptions } from '../modules/notification/notification.delivery.js';
 import { NotificationRepository } from '../modules/notification/notification.repository.js';
+import { DueNoticeService } from '../modules/quest/due-notice.service.js';
 import { ReminderService } from '../modules/reminder/reminder.service.js';
 import { RecurrenceRepository } from '../modules/quest/recurrence.repository.js';
-import { ROLL_EVERYONE, type RollPolicy } from '../modules/quest/recurrence.service.js';
+import type { RollPolicy } from '../modules/quest/recurrence.service.js';
+import { VacationRepository } from '../modules/vacation/vacation.repository.js';
 import { dailyReminderJob } from './daily-reminder.job.js';
+import { dueSoonJob } from './due-soon.job.js';
 import type { Job } from './job.js';
 import { notificationDeliveryJob } from './notification-delivery.job.js';
 import { partitionMaintenanceJob } from './partition-maintenance.job.js';
@@ -30,7 +33,7 @@ export interface JobDeps {
   clock?: () => Date;
   /** Pacing per platform (sends/s); defaults stay below Discord's and Slack's limits. */
   rates?: DeliveryOptions['rates'];
-  /** Whose recurring quests the roll leaves alone (vacation); default: nobody's. */
+  /** Whose recurring quests the roll leaves alone; default: users on vacation. */
   rollPolicy?: RollPolicy;
 }
 
@@ -46,13 +49,16 @@ export function createJobs(deps: JobDeps): { jobs: Job[]; delivery: Notification
     rates: deps.rates,
   });
   const reminders = () => new ReminderService(fork());
+  // Recurring quests of users on vacation don't roll while they are away.
+  const awayOnVacation: RollPolicy = { skipUsers: (userIds, now) => new VacationRepository(fork()).awayAmong(userIds, now) };
   const housekeeping = () => new HousekeepingService(fork());
   return {
     jobs: [
       notificationDeliveryJob(delivery, clock),
       dailyReminderJob(reminders, clock),
       streakWatchJob(reminders, clock),
-      recurringRollJob(() => new RecurrenceRepository(fork()), deps.rollPolicy ?? ROLL_EVERYONE, clock),
+      recurringRollJob(() => new RecurrenceRepository(fork()), deps.rollPolicy ?? awayOnVacation, clock),
+      dueSoonJob(() => new DueNoticeService(fork()), clock),
       partitionMaintenanceJob(housekeeping, clock),
       retentionCleanupJob(housekeeping, clock),
     ],

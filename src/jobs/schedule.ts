@@ -28,7 +28,13 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     everyReplica: true,
   },
   { name: 'daily-reminder', cron: '* * * * *', description: 'Writes the daily reminder of every user whose local reminder time has come', leaseMs: 50_000 },
-  { name: 'streak-watch', cron: '* * * * *', description: 'Evening streak-at-risk nudges and the rollover after each user\u2019s day ends', leaseMs: 50_000 },
+  {
+    name: 'streak-watch',
+    cron: '* * * * *',
+    description: 'Evening streak-at-risk nudges, the rollover after each user\u2019s day ends, and the end of vacations',
+    leaseMs: 50_000,
+  },
+  { name: 'due-soon', cron: '* * * * *', description: 'Writes the due-soon notice of open quests due within their owner\u2019s lead time', leaseMs: 50_000 },
   {
     name: 'recurring-roll',
     cron: '*/5 * * * *',

@@ -35,6 +35,7 @@ import { DueRepository } from './quest/due.repository.js';
 import { QuestBulkService } from './quest/bulk.service.js';
 import { SearchService } from './search/search.service.js';
 import { SearchRepository } from './search/search.repository.js';
+import { VacationService } from './vacation/vacation.service.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -91,6 +92,7 @@ export function createServices(deps: ServiceDeps, em: EntityManager) {
     ),
     due,
     recurrence: new RecurrenceService(em, due),
+    vacation: new VacationService(em, due),
     bulk: new QuestBulkService(quests),
     search: new SearchService(new SearchRepository(em)),
   };

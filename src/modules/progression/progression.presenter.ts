@@ -3,6 +3,7 @@ import type { Reply, Tone } from '../../core/reply.js';
 import type { Rarity, StreakType } from '../columns.js';
 import type { CatalogAchievement } from '../achievement/achievement.service.js';
 import { MAX_FREEZES } from '../streak/streak.rules.js';
+import { vacationLine } from '../vacation/vacation.presenter.js';
 import type { StreakOutcome, StreakOverview } from '../streak/streak.service.js';
 import { levelProgress, xpForLevel } from './progression.rules.js';
 import type { ProfileView, UndoResult } from './progression.service.js';
@@ -130,6 +131,12 @@ export function streakFields(overview: StreakOverview): Array<{ name: string; va
   }));
 }
 
+/** The vacation line of `/streak` and `/profile`, when away. */
+function vacationText(overview: StreakOverview): string | undefined {
+  if (!overview.vacation) return undefined;
+  return vacationLine(overview.vacation, overview.streaks.find((s) => s.type === 'daily')?.current ?? 0);
+}
+
 export function profileReply(view: ProfileView): Reply {
   const progress = levelProgress(view.xp);
   const latest = view.latestAchievements.length
@@ -137,6 +144,7 @@ export function profileReply(view: ProfileView): Reply {
     : 'None yet: complete a quest to earn **First Steps**.';
   return {
     title: `${view.displayName} · level ${view.level}`,
+    text: vacationText(view.streaks),
     tone: 'info',
     progress: {
       label: `${formatNumber(progress.intoLevel)}/${formatNumber(progress.span)} XP to level ${progress.level + 1}`,
@@ -167,7 +175,7 @@ export function streakReply(overview: StreakOverview): Reply {
   const history = overview.history.length ? overview.history.map((h) => `${plural(h.count, 'daily')} (${h.startDate} → ${h.endDate})`).join('\n') : undefined;
   return {
     title: '🔥 Your streaks',
-    text: `${hint}\nA freeze is earned every 7 days of daily streak (at most ${MAX_FREEZES} banked) and covers one missed day by itself.`,
+    text: `${vacationText(overview) ?? hint}\nA freeze is earned every 7 days of daily streak (at most ${MAX_FREEZES} banked) and covers one missed day by itself.`,
     tone: 'info',
     fields: [
       ...streakFields(overview),

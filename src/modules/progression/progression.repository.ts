@@ -18,6 +18,9 @@ export interface GameState {
   timezone: string;
   dayStartHour: number;
   freezes: number;
+  /** The vacation on the profile (it holds the daily streak), as stored. */
+  vacationSince: string | null;
+  vacationUntil: string | null;
   /** Active streak rows. */
   streaks: StreakRow[];
   achievements: UserAchievementState[];
@@ -128,6 +131,7 @@ export class ProgressionRepository {
       { sql: 'select 1 from users where id = ? for no key update', params: [userId] },
       {
         sql: `select u.experience_points as xp, u.level, p.timezone, p.day_start_hour as "dayStartHour", p.streak_freezes as freezes,
+         p.vacation_since as "vacationSince", p.vacation_until as "vacationUntil",
          (select coalesce(json_agg(json_build_object(
             'id', s.id, 'type', s.streak_type, 'currentCount', s.current_count, 'longestCount', s.longest_count,
             'startDate', s.start_date, 'lastActivityDate', s.last_activity_date, 'isActive', s.is_active, 'metadata', s.metadata)), '[]')

@@ -11,6 +11,7 @@ import { statusLabel } from '../quest/quest.rules.js';
 import { makeWayForReopen, type ReopenEffect } from '../quest/recurrence.service.js';
 import { dailyStreakAtDayStart, recordStreaks, streakOverview, undoStreaks, type StreakMarks, type StreakOverview } from '../streak/streak.service.js';
 import { userDay } from '../streak/streak.rules.js';
+import { vacationWindow } from '../vacation/vacation.rules.js';
 import { afterCommit } from './after-commit.js';
 import { progressionMessages } from './progression.messages.js';
 import { ProgressionRepository, type LedgerEntry } from './progression.repository.js';
@@ -68,7 +69,7 @@ export class ProgressionService implements CompletionHook {
     // The counters are read with the game state and predicted here; their update
     // rides along with the XP statement (the user's lock keeps completions in line).
     const state = await repository.lockGameState(userId, now, { categoryId: quest.categoryId });
-    const where = { timezone: state.timezone, dayStartHour: state.dayStartHour };
+    const where = { timezone: state.timezone, dayStartHour: state.dayStartHour, vacation: vacationWindow(state.vacationSince, state.vacationUntil) };
     const day = userDay(now, where.timezone, where.dayStartHour);
     const streakDays = dailyStreakAtDayStart(state.streaks, state.freezes, now, where);
     const xp = completionXp({ difficulty: quest.difficulty, estimatedMinutes: quest.estimatedDuration, dailyStreakAtDayStart: streakDays });

@@ -1,7 +1,9 @@
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserProfile } from '../user/user.entity.js';
 import { Quest } from '../quest/quest.entity.js';
 import type { UserClock } from './due.rules.js';
+import { OPEN_STATUSES } from './quest.rules.js';
 
 export interface DueQuest {
   id: string;
@@ -11,7 +13,16 @@ export interface DueQuest {
   dueAt: Date;
 }
 
-const OPEN = ['DRAFT', 'ACTIVE', 'IN_PROGRESS'] as const;
+/** A quest whose due-soon notice is due, with its owner's zone (the notice shows local time). */
+export interface DueSoonQuest extends DueQuest {
+  timezone: string;
+}
+
+/** The longest lead time a user can choose (the claim looks no further ahead). */
+export const MAX_DUE_SOON_MINUTES = 1440;
+
+// Literal, so the planner matches the partial index idx_quests_due_soon.
+const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** Reads what due dates need: the user's clock, and open quests by due time. */
 export class DueRepository {
@@ -22,23 +33,36 @@ export class DueRepository {
     return { timezone: profile?.timezone ?? 'UTC', dayStartHour: profile?.dayStartHour ?? 0 };
   }
 
-  /** Open quests of every user due in `(from, to]`, soonest first (the due-soon notice). */
-  async openDueBetween(from: Date, to: Date, limit = 500): Promise<DueQuest[]> {
-    const rows = await this.em.find(
-      Quest,
-      { status: { $in: [...OPEN] }, dueAt: { $gt: from, $lte: to } },
-      { fields: ['id', 'userId', 'number', 'title', 'dueAt'], orderBy: { dueAt: 'asc' }, limit },
+  /**
+   * Open quests due within their owner's lead time (`user_profiles.due_soon_minutes`) and not yet
+   * announced for this due time, of users not on vacation at `now`; locked (skip locked) for the
+   * batch's transaction, soonest first.
+   * raw: the window is per user (a join to the profile with interval arithmetic), and `for update of q
+   * skip locked` has no entity form over a join.
+   */
+  async claimDueSoon(now: Date, limit: number): Promise<DueSoonQuest[]> {
+    const at = now.toISOString();
+    const rows = await this.em.execute<Array<DueSoonQuest & { dueAt: string | Date }>>(
+      `select q.id, q.user_id as "userId", q.number, q.title, q.due_at as "dueAt", p.timezone
+       from quests q join user_profiles p on p.user_id = q.user_id
+       where q.status in (${OPEN_SQL}) and q.due_at is not null
+         and q.due_at > ?::timestamptz and q.due_at <= ?::timestamptz + interval '${MAX_DUE_SOON_MINUTES} minutes'
+         and p.due_soon_minutes is not null and q.due_at <= ?::timestamptz + p.due_soon_minutes * interval '1 minute'
+         and q.due_notified_for is distinct from q.due_at
+         and not (p.vacation_since is not null and p.vacation_since <= ?::timestamptz and (p.vacation_until is null or p.vacation_until > ?::timestamptz))
+       order by q.due_at limit ? for update of q skip locked`,
+      [at, at, at, at, at, limit],
     );
-    return rows.map((q) => ({ id: q.id, userId: q.userId, number: q.number, title: q.title, dueAt: q.dueAt! }));
+    return rows.map((r) => ({ ...r, dueAt: new Date(r.dueAt) }));
   }
 
-  /** One user's open quests already past due, oldest first (the morning reminder's overdue mention). */
-  async overdue(userId: string, now: Date, limit = 10): Promise<DueQuest[]> {
-    const rows = await this.em.find(
-      Quest,
-      { userId, status: { $in: [...OPEN] }, dueAt: { $lt: now } },
-      { fields: ['id', 'userId', 'number', 'title', 'dueAt'], orderBy: { dueAt: 'asc' }, limit },
-    );
-    return rows.map((q) => ({ id: q.id, userId: q.userId, number: q.number, title: q.title, dueAt: q.dueAt! }));
+  /** Records that these quests were announced for their current due time. */
+  async markDueNotified(questIds: string[]): Promise<void> {
+    if (!questIds.length) return;
+    await this.em
+      .createQueryBuilder(Quest)
+      .update({ dueNotifiedFor: raw('due_at') })
+      .where({ id: { $in: questIds } })
+      .execute();
   }
 }

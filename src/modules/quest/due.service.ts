@@ -1,12 +1,12 @@
 import { ValidationError } from '../../core/errors.js';
 import { dueMessages } from './due.messages.js';
-import type { DueQuest, DueRepository } from './due.repository.js';
+import type { DueRepository } from './due.repository.js';
 import { dueWindow, parseDue, type DueFilter, type DueWindow, type UserClock } from './due.rules.js';
 
 /** The default lead time of the due-soon notice. */
 export const DUE_SOON_LEAD_MINUTES = 60;
 
-/** Due dates: reading them in the user's clock, list windows, and what is due soon or overdue. */
+/** Due dates: reading them in the user's clock and list windows. */
 export class DueService {
   /** Request-scoped: one read of a user's clock per request. */
   private readonly clocks = new Map<string, Promise<UserClock>>();
@@ -34,20 +34,5 @@ export class DueService {
 
   async window(userId: string, filter: DueFilter, now: Date): Promise<DueWindow> {
     return dueWindow(filter, await this.clock(userId), now);
-  }
-
-  /**
-   * Open quests whose due time falls in `(since, now + lead]`: the due-soon notices
-   * to send. The reminders work (notification outbox) calls this on its tick with the
-   * previous tick's horizon as `since`, so each quest is announced once per due time;
-   * its outbox dedupe key should be `due-soon:<questId>:<dueAt>`.
-   */
-  dueSoon(since: Date, now: Date, leadMinutes = DUE_SOON_LEAD_MINUTES): Promise<DueQuest[]> {
-    return this.repository.openDueBetween(since, new Date(now.getTime() + leadMinutes * 60_000));
-  }
-
-  /** The user's overdue open quests, for the morning reminder. */
-  overdue(userId: string, now: Date): Promise<DueQuest[]> {
-    return this.repository.overdue(userId, now);
   }
 }

@@ -42,6 +42,8 @@ export const Quest = defineEntity({
     dueAt: timestamp().nullable(),
     /** The recurring series this quest is an occurrence of (issue 11). */
     seriesId: p.manyToOne(QuestSeries).mapToPk().fieldName('series_id').deleteRule('set null').nullable(),
+    /** The due time the last due-soon notice was written for (a moved due date is announced again). */
+    dueNotifiedFor: timestamp().nullable(),
   },
   uniques: [{ name: 'quests_user_number_unique', properties: ['userId', 'number'] }],
   indexes: [
@@ -57,6 +59,10 @@ export const Quest = defineEntity({
     {
       name: 'quests_series_one_open',
       expression: `create unique index "quests_series_one_open" on "quests" ("series_id") where series_id is not null and status in ('DRAFT', 'ACTIVE', 'IN_PROGRESS')`,
+    },
+    {
+      name: 'idx_quests_due_soon',
+      expression: `create index "idx_quests_due_soon" on "quests" ("due_at") where due_at is not null and status in ('DRAFT', 'ACTIVE', 'IN_PROGRESS')`,
     },
   ],
   checks: [

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { escapeMarkdown as md } from '../../core/markdown.js';
 import type { Reply, ReplyButton } from '../../core/reply.js';
+import { dueLabel } from '../quest/due.rules.js';
 import { reminderMessages as m } from './reminder.messages.js';
 import type { OpenQuest, StreakStatus } from './reminder.rules.js';
 
@@ -12,6 +13,16 @@ export interface ReminderContent {
   top: OpenQuest[];
   followUps: OpenQuest[];
   streak: StreakStatus;
+  /** The longest-overdue open quests and how many are overdue in all. */
+  overdue?: { quests: Array<{ number: number; title: string; dueAt: Date }>; total: number; now: Date };
+}
+
+function overdueField(overdue: ReminderContent['overdue']): Array<{ name: string; value: string }> {
+  if (!overdue?.total) return [];
+  const lines = overdue.quests.map((q) => `**#${q.number}** ${md(q.title)} (${dueLabel(q.dueAt, overdue.now)})`);
+  const more = overdue.total - overdue.quests.length;
+  if (more > 0) lines.push(m.overdue_more({ count: more }).text);
+  return [{ name: m.overdue_heading({ count: overdue.total }).text, value: lines.join('\n') }];
 }
 
 function streakLine(streak: StreakStatus): string {
@@ -48,6 +59,7 @@ export function reminderReply(content: ReminderContent): Reply {
     tone: 'info',
     text: content.top.length ? content.top.map(line).join('\n') : m.nothing_open().text,
     fields: [
+      ...overdueField(content.overdue),
       { name: m.streak_heading().text, value: streakLine(content.streak) },
       ...(content.followUps.length ? [{ name: m.follow_up_heading().text, value: content.followUps.map(line).join('\n') }] : []),
     ],

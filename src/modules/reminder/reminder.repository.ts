@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Priority, QuestStatus } from '../columns.js';
 import { Quest, QuestDependency } from '../quest/quest.entity.js';
+import { OPEN_STATUSES } from '../quest/quest.rules.js';
 import { Streak } from '../streak/streak.entity.js';
 import { UserIdentity, UserProfile } from '../user/user.entity.js';
 import { isFinished } from './reminder.rules.js';
@@ -17,6 +18,8 @@ export interface DueProfile {
   streakFreezes: number;
   streakNudgeHour: number;
   nextStreakCheckAt: Date | null;
+  vacationSince: Date | null;
+  vacationUntil: Date | null;
 }
 
 export interface QuestRow {
@@ -36,6 +39,9 @@ export interface ReminderContextRow {
   reachable: boolean;
   quests: Array<QuestRow & { prerequisites: Array<{ status: QuestStatus; completedAt: Date | null }> }>;
   streak: DailyStreakRow | null;
+  /** The longest-overdue open quests (at most the `overdueLimit` asked for), and how many are overdue in all. */
+  overdue: Array<{ number: number; title: string; dueAt: Date }>;
+  overdueCount: number;
 }
 
 export interface DailyStreakRow {
@@ -59,6 +65,8 @@ const PROFILE_FIELDS = [
   'streakFreezes',
   'streakNudgeHour',
   'nextStreakCheckAt',
+  'vacationSince',
+  'vacationUntil',
 ] as const;
 
 function isoDay(value: unknown): string {
@@ -78,7 +86,8 @@ export class ReminderRepository {
     const rows = await this.em.execute<DueProfile[]>(
       `select user_id as "userId", timezone, day_start_hour as "dayStartHour", reminder_time as "reminderTime", next_reminder_at as "nextReminderAt",
          quiet_hours_start as "quietHoursStart", quiet_hours_end as "quietHoursEnd", streak_freezes as "streakFreezes",
-         streak_nudge_hour as "streakNudgeHour", next_streak_check_at as "nextStreakCheckAt"
+         streak_nudge_hour as "streakNudgeHour", next_streak_check_at as "nextStreakCheckAt",
+         vacation_since as "vacationSince", vacation_until as "vacationUntil"
        from user_profiles where reminder_time is not null and next_reminder_at <= ?::timestamptz
        order by next_reminder_at limit ? for update skip locked`,
       [now.toISOString(), limit],
@@ -87,16 +96,18 @@ export class ReminderRepository {
       ...r,
       nextReminderAt: r.nextReminderAt ? new Date(r.nextReminderAt) : null,
       nextStreakCheckAt: r.nextStreakCheckAt ? new Date(r.nextStreakCheckAt) : null,
+      vacationSince: r.vacationSince ? new Date(r.vacationSince) : null,
+      vacationUntil: r.vacationUntil ? new Date(r.vacationUntil) : null,
     }));
   }
 
   /**
    * What a batch of reminders shows, in one round trip: whether each user is reachable, their open
-   * quests with the state of each sequential prerequisite (the rules decide what blocks), and their
-   * active daily streak.
+   * quests with the state of each sequential prerequisite (the rules decide what blocks), their
+   * active daily streak, and their open quests overdue at `now` (the first `overdueLimit` and the count).
    * raw: one statement instead of four entity queries (~1.1 s -> ~0.15 s per 500 users in bench/reminders).
    */
-  async reminderContext(userIds: string[]): Promise<ReminderContextRow[]> {
+  async reminderContext(userIds: string[], now: Date, overdueLimit: number): Promise<ReminderContextRow[]> {
     if (!userIds.length) return [];
     const rows = await this.em.execute<ReminderContextRow[]>(
       `select u.id as "userId",
@@ -109,9 +120,15 @@ export class ReminderRepository {
            from quests q where q.user_id = u.id and q.status in ('ACTIVE', 'IN_PROGRESS')), '[]') as quests,
          (select json_build_object('id', s.id, 'userId', s.user_id, 'currentCount', s.current_count, 'longestCount', s.longest_count,
              'startDate', to_char(s.start_date, 'YYYY-MM-DD'), 'lastActivityDate', to_char(s.last_activity_date, 'YYYY-MM-DD'), 'metadata', s.metadata)
-           from streaks s where s.user_id = u.id and s.streak_type = 'daily' and s.is_active) as streak
+           from streaks s where s.user_id = u.id and s.streak_type = 'daily' and s.is_active) as streak,
+         coalesce((select json_agg(json_build_object('number', o.number, 'title', o.title, 'dueAt', o.due_at) order by o.due_at, o.number)
+           from (select q.number, q.title, q.due_at from quests q
+             where q.user_id = u.id and q.status in (select jsonb_array_elements_text(?::jsonb)) and q.due_at < ?::timestamptz
+             order by q.due_at, q.number limit ?) o), '[]') as overdue,
+         (select count(*)::int from quests q
+           where q.user_id = u.id and q.status in (select jsonb_array_elements_text(?::jsonb)) and q.due_at < ?::timestamptz) as "overdueCount"
        from users u where u.id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-      [JSON.stringify(userIds)],
+      [JSON.stringify(OPEN_STATUSES), now.toISOString(), overdueLimit, JSON.stringify(OPEN_STATUSES), now.toISOString(), JSON.stringify(userIds)],
     );
     return rows.map((r) => ({
       ...r,
@@ -122,6 +139,8 @@ export class ReminderRepository {
         completedAt: q.completedAt ? new Date(q.completedAt) : null,
         prerequisites: q.prerequisites.map((p) => ({ status: p.status, completedAt: p.completedAt ? new Date(p.completedAt) : null })),
       })),
+      overdue: r.overdue.map((o) => ({ ...o, dueAt: new Date(o.dueAt) })),
+      overdueCount: Number(r.overdueCount),
     }));
   }
 
@@ -226,5 +245,7 @@ function toDue(p: Record<(typeof PROFILE_FIELDS)[number], unknown>): DueProfile 
     streakFreezes: p.streakFreezes as number,
     streakNudgeHour: p.streakNudgeHour as number,
     nextStreakCheckAt: (p.nextStreakCheckAt as Date | null) ?? null,
+    vacationSince: (p.vacationSince as Date | null) ?? null,
+    vacationUntil: (p.vacationUntil as Date | null) ?? null,
   };
 }

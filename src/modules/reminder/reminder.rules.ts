@@ -7,6 +7,8 @@ import { isStreakAlive, daysBetween, userDay, type StreakState, type ZoneChange 
 export const TOP_QUESTS = 3;
 /** Started-yesterday quests asked about ("did you finish these?"). */
 export const FOLLOW_UPS = 3;
+/** Overdue quests named in the morning reminder; more are counted ("and 3 more"). */
+export const OVERDUE_SHOWN = 3;
 /** A nudge is worth sending from this streak length on. */
 export const NUDGE_MIN_STREAK = 3;
 /** A reminder not delivered within this long after it was due is dropped (stale). */

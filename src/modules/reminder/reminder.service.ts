@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { localDate, nextLocalTime } from '../notification/notification.rules.js';
 import { NotificationRepository, type NewNotification } from '../notification/notification.repository.js';
 import { userDay, type StreakState, type ZoneChange } from '../streak/streak.rules.js';
+import { VacationRepository } from '../vacation/vacation.repository.js';
+import { hasEnded, holdStreak, isAway, streakShift, vacationWindow, type StreakShift } from '../vacation/vacation.rules.js';
 import { nudgeReply, reminderReply, streakLostReply, unlockedReply } from './reminder.presenter.js';
 import { reminderMessages as m } from './reminder.messages.js';
 import { ReminderRepository, type DailyStreakRow, type DueProfile, type QuestRow } from './reminder.repository.js';
@@ -9,6 +11,7 @@ import {
   dayEnd,
   isFinished,
   nextStreakCheck,
+  OVERDUE_SHOWN,
   REMINDER_TTL_MS,
   startedYesterday,
   streakStatus,
@@ -64,7 +67,12 @@ export class ReminderService {
       const repo = new ReminderRepository(tx);
       const due = await repo.claimDueReminders(now, limit);
       if (!due.length) return { claimed: 0, enqueued: 0, skipped: 0 };
-      const context = new Map((await repo.reminderContext(due.map((p) => p.userId))).map((c) => [c.userId, c]));
+      const rows = await repo.reminderContext(
+        due.map((p) => p.userId),
+        now,
+        OVERDUE_SHOWN,
+      );
+      const context = new Map(rows.map((c) => [c.userId, c]));
       const notifications: NewNotification[] = [];
       const next: Array<{ userId: string; next: Date }> = [];
       // Most of a batch shares a few zones and due instants: work each out once.
@@ -77,15 +85,19 @@ export class ReminderService {
         next.push({ userId: profile.userId, next: nextLocalTime(dueAt > now ? dueAt : now, profile.timezone, profile.reminderTime!, date) });
         const user = context.get(profile.userId);
         if (!user?.reachable) continue;
+        // Away on vacation: the reminder pauses (and moves on to tomorrow as usual).
+        const vacation = vacationWindow(profile.vacationSince, profile.vacationUntil);
+        if (isAway(vacation, now)) continue;
         const today = once(`t|${profile.timezone}|${profile.dayStartHour}`, () => userDay(now, profile.timezone, profile.dayStartHour));
         const mine: OpenQuest[] = user.quests.map(({ prerequisites, ...q }) => ({ ...q, blocked: prerequisites.some((p) => !isFinished(p)) }));
-        const streak = user.streak ?? undefined;
+        const streak = user.streak && vacation ? holdStreak(user.streak, vacation, profile, now) : (user.streak ?? undefined);
         const reply = reminderReply({
           day: date,
           timezone: profile.timezone,
           top: topQuests(mine),
           followUps: startedYesterday(mine, today, profile.timezone, profile.dayStartHour),
           streak: streakStatus(stateOf(streak, profile.streakFreezes), today, zoneChangeOf(streak, profile, now)),
+          overdue: { quests: user.overdue, total: user.overdueCount, now },
         });
         notifications.push({
           userId: profile.userId,
@@ -116,10 +128,18 @@ export class ReminderService {
       const next: Array<{ userId: string; next: Date }> = [];
       let lost = 0;
       let nudged = 0;
+      const ended = await this.foldEndedVacations(tx, due, streaks, now);
       for (const profile of due) {
         const where = { timezone: profile.timezone, dayStartHour: profile.dayStartHour, nudgeHour: profile.streakNudgeHour };
-        next.push({ userId: profile.userId, next: nextStreakCheck(now, where) });
-        const row = streaks.find((s) => s.userId === profile.userId);
+        const check = nextStreakCheck(now, where);
+        const vacation = ended.has(profile.userId) ? null : vacationWindow(profile.vacationSince, profile.vacationUntil);
+        if (isAway(vacation, now)) {
+          // Held: no nudge, no rollover. Look again when the vacation ends, if that comes first.
+          next.push({ userId: profile.userId, next: vacation!.until && vacation!.until < check ? vacation!.until : check });
+          continue;
+        }
+        next.push({ userId: profile.userId, next: check });
+        const row = ended.get(profile.userId) ?? streaks.find((s) => s.userId === profile.userId);
         const decision = streakWatch(stateOf(row, profile.streakFreezes), now, where, zoneChangeOf(row, profile, now));
         if (decision.action === 'lost') {
           if (!(await repo.endStreak(row!))) continue;
@@ -156,6 +176,31 @@ export class ReminderService {
       await repo.setNextStreakChecks(next);
       return { claimed: due.length, enqueued, skipped: 0, lost, nudged };
     });
+  }
+
+  /**
+   * Vacations of the claimed users that have ended by `now` are folded into their
+   * daily streaks (moved forward past the held days) and forgotten. Returns the
+   * users folded, each with its daily streak as it now stands (undefined: none).
+   */
+  private async foldEndedVacations(
+    tx: EntityManager,
+    due: DueProfile[],
+    streaks: DailyStreakRow[],
+    now: Date,
+  ): Promise<Map<string, DailyStreakRow | undefined>> {
+    const ended = new Map<string, DailyStreakRow | undefined>();
+    const shifts: StreakShift[] = [];
+    for (const profile of due) {
+      const vacation = vacationWindow(profile.vacationSince, profile.vacationUntil);
+      if (!vacation || !hasEnded(vacation, now)) continue;
+      const row = streaks.find((s) => s.userId === profile.userId);
+      const shift = streakShift(row ?? null, vacation, profile, now);
+      if (shift) shifts.push(shift);
+      ended.set(profile.userId, row && shift ? { ...row, lastActivityDate: shift.to, metadata: shift.metadata } : row);
+    }
+    if (ended.size) await new VacationRepository(tx).fold([...ended.keys()], shifts);
+    return ended;
   }
 
   /**

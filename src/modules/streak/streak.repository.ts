@@ -5,6 +5,7 @@ import type { StreakType } from '../columns.js';
 import { User } from '../user/user.entity.js';
 import { Streak, type IStreak } from './streak.entity.js';
 import type { StreakMetadata } from './streak.rules.js';
+import { vacationWindow, type VacationWindow } from '../vacation/vacation.rules.js';
 
 /** A `streaks` row as the services read it. */
 export interface StreakRow {
@@ -41,6 +42,7 @@ export interface StreakOverviewData {
   timezone: string;
   dayStartHour: number;
   freezes: number;
+  vacation: VacationWindow | null;
   active: StreakRow[];
   best: Partial<Record<StreakType, number>>;
   /** Recently ended daily streaks, newest first. */
@@ -156,6 +158,7 @@ export class StreakRepository {
       timezone: user?.profile?.timezone ?? 'UTC',
       dayStartHour: user?.profile?.dayStartHour ?? 0,
       freezes: user?.profile?.streakFreezes ?? 0,
+      vacation: vacationWindow(user?.profile?.vacationSince, user?.profile?.vacationUntil),
       active: user ? user.streaks.getItems().map(toRow) : [],
       best,
       history: history.map((h) => ({ count: h.currentCount, startDate: day(h.startDate), endDate: day(h.lastActivityDate) })),

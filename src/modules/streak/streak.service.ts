@@ -15,6 +15,7 @@ import {
   type ZoneAnchor,
   type ZoneChange,
 } from './streak.rules.js';
+import { holdStreak, isAway, type VacationWindow } from '../vacation/vacation.rules.js';
 
 export type { StreakRow, StreakRowWrite } from './streak.repository.js';
 
@@ -45,6 +46,15 @@ export interface StreakOutcome {
 export interface Whereabouts {
   timezone: string;
   dayStartHour: number;
+  /** The vacation on the profile, if any: its days hold the daily streak. */
+  vacation?: VacationWindow | null;
+}
+
+/** The rows as the rules should see them: the daily one as if the vacation's held days had not existed. */
+function held(rows: StreakRow[], now: Date, where: Whereabouts): StreakRow[] {
+  const vacation = where.vacation;
+  if (!vacation) return rows;
+  return rows.map((r) => (r.type === 'daily' ? holdStreak(r, vacation, where, now) : r));
 }
 
 function toState(row: StreakRow, freezes: number): StreakState {
@@ -78,7 +88,7 @@ function zoneChangeFor(row: StreakRow | undefined, now: Date, where: Whereabouts
 
 /** The daily streak at the start of the user's current day, for the XP bonus. */
 export function dailyStreakAtDayStart(rows: StreakRow[], freezes: number, now: Date, where: Whereabouts): number {
-  const daily = rows.find((r) => r.type === 'daily');
+  const daily = held(rows, now, where).find((r) => r.type === 'daily');
   const day = userDay(now, where.timezone, where.dayStartHour);
   return streakAtDayStart(daily ? toState(daily, freezes) : null, day, { zoneChange: zoneChangeFor(daily, now, where) });
 }
@@ -96,21 +106,22 @@ function snapshot(row: StreakRow): Snapshot {
 /**
  * Counts a completion on every streak type: continues, bridges (spending a
  * freeze), starts or breaks-and-restarts each active row, keeping the ended row
- * as history and an undo record on the active one. `rows` are the user's active
- * rows, read under the user's lock; `freezes` is the bank before this completion.
+ * as history and an undo record on the active one. `stored` are the user's active
+ * rows, read under the user's lock (a vacation in `where` holds the daily one); `freezes` is the bank before this completion.
  * Row updates and the freeze bank come back in `deferred` for the caller's next
  * statement, unless a new row has to be inserted (its id is needed at once).
  */
 export async function recordStreaks(
   em: EntityManager,
   userId: string,
-  rows: StreakRow[],
+  stored: StreakRow[],
   freezes: number,
   now: Date,
   where: Whereabouts,
   /** Best lengths per type, when the caller already read them (saves a round trip). */
   known: { bestLengths?: Partial<Record<StreakType, number>> } = {},
 ): Promise<StreakOutcome> {
+  const rows = held(stored, now, where);
   const day = userDay(now, where.timezone, where.dayStartHour);
   const anchor: ZoneAnchor = { timezone: where.timezone, dayStartHour: where.dayStartHour, at: now.toISOString() };
   const updates: StreakRowWrite[] = [];
@@ -299,16 +310,19 @@ export interface StreakOverview {
   today: string;
   /** Recently ended daily streaks, newest first. */
   history: Array<{ count: number; startDate: string; endDate: string }>;
+  /** Set while the user is on vacation (the daily streak is held); `until` null = until turned off. */
+  vacation: { until: Date | null; timezone: string; dayStartHour: number } | null;
 }
 
 /** The user's streaks as they stand now, for `/streak` and `/profile`. */
 export async function streakOverview(em: EntityManager, userId: string, now: Date): Promise<StreakOverview> {
   const data = await new StreakRepository(em).overview(userId);
-  const where = { timezone: data?.timezone ?? 'UTC', dayStartHour: data?.dayStartHour ?? 0 };
+  const where = { timezone: data?.timezone ?? 'UTC', dayStartHour: data?.dayStartHour ?? 0, vacation: data?.vacation ?? null };
   const freezes = data?.freezes ?? 0;
   const today = userDay(now, where.timezone, where.dayStartHour);
+  const active = held(data?.active ?? [], now, where);
   const streaks = STREAK_TYPES.map((type): StreakView => {
-    const row = data?.active.find((r) => r.type === type);
+    const row = active.find((r) => r.type === type);
     const opts = { zoneChange: zoneChangeFor(row, now, where) };
     const state = row ? toState(row, type === 'daily' ? freezes : 0) : null;
     const alive = isStreakAlive(state, type, today, opts);
@@ -322,5 +336,6 @@ export async function streakOverview(em: EntityManager, userId: string, now: Dat
       lastActivityDate: row?.lastActivityDate ?? null,
     };
   });
-  return { streaks, freezes, today, history: data?.history ?? [] };
+  const away = isAway(where.vacation, now) ? { until: where.vacation!.until, timezone: where.timezone, dayStartHour: where.dayStartHour } : null;
+  return { streaks, freezes, today, history: data?.history ?? [], vacation: away };
 }

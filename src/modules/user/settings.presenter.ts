@@ -1,5 +1,9 @@
 import { DateTime } from 'luxon';
+import { formatDuration } from '../../core/options.js';
 import type { Reply } from '../../core/reply.js';
+import { vacationMessages } from '../vacation/vacation.messages.js';
+import { vacationUntilLabel } from '../vacation/vacation.presenter.js';
+import { isAway, vacationWindow } from '../vacation/vacation.rules.js';
 import type { SettingsView } from './settings.service.js';
 
 function hour(h: number): string {
@@ -27,7 +31,15 @@ export function settingsReply(view: SettingsView, now: Date, heading?: string): 
       { name: 'Reminder', value: reminder, inline: true },
       { name: 'Quiet hours', value: view.quietHoursStart && view.quietHoursEnd ? `${view.quietHoursStart}–${view.quietHoursEnd}` : 'off', inline: true },
       { name: 'Leaderboards', value: view.leaderboardOptIn ? 'shown' : 'hidden', inline: true },
+      { name: 'Due-soon notice', value: view.dueSoonMinutes ? `${formatDuration(view.dueSoonMinutes)} before` : 'off', inline: true },
+      { name: 'Vacation', value: vacationSetting(view, now), inline: true },
     ],
-    footer: 'Change one with /settings timezone | day-start | reminder | quiet-hours | leaderboard',
+    footer: 'Change one with /settings timezone | day-start | reminder | quiet-hours | leaderboard | due-soon | vacation',
   };
+}
+
+function vacationSetting(view: SettingsView, now: Date): string {
+  const window = vacationWindow(view.vacationSince, view.vacationUntil);
+  if (!isAway(window, now)) return 'off';
+  return vacationMessages.setting({ until: vacationUntilLabel(window!.until, view) }).text;
 }

@@ -1,5 +1,9 @@
 import { nextLocalTime } from '../notification/notification.rules.js';
 
+/** Bounds of the due-soon lead time (the column's check constraint says the same). */
+export const DUE_SOON_MIN_MINUTES = 5;
+export const DUE_SOON_MAX_MINUTES = 1440;
+
 const CLOCK = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
 /** `9:05` / `09:05` -> `09:05`; null for anything that is not a time of day. */

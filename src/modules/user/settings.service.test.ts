@@ -61,6 +61,8 @@ describe('/settings', () => {
       ['Reminder', 'off'],
       ['Quiet hours', '22:00–07:00'],
       ['Leaderboards', 'hidden'],
+      ['Due-soon notice', '1h before'],
+      ['Vacation', 'off'],
     ]);
     await ok('/settings quiet-hours 23:30 to 6:00', 'set');
     expect(await profile('set')).toMatchObject({ quiet_hours_start: '23:30', quiet_hours_end: '06:00' });

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '../../core/errors.js';
+import { formatDuration, parseDuration } from '../../core/options.js';
 import type { LeaderboardService, UserScores } from '../leaderboard/leaderboard.service.js';
 import { settingsMessages } from './settings.messages.js';
-import { nextReminderAt, parseClock } from './settings.rules.js';
+import { DUE_SOON_MAX_MINUTES, DUE_SOON_MIN_MINUTES, nextReminderAt, parseClock } from './settings.rules.js';
 import { resolveTimezone } from './timezone.rules.js';
 import { UserRepository, type SettingsChange, type SettingsView } from './user.repository.js';
 
@@ -70,6 +71,17 @@ export class SettingsService {
     if (parts.length !== 2 || !from || !to) throw new ValidationError(settingsMessages.hours_invalid({ hours }), { field: 'hours' });
     if (from === to) throw new ValidationError(settingsMessages.hours_equal({ time: from }), { field: 'hours' });
     return this.update(userId, 'quiet_hours', () => ({ quietHoursStart: from, quietHoursEnd: to }));
+  }
+
+  /** How long before a due time the due-soon notice goes out (`30`, `45m`, `1h`), or `off`. */
+  async setDueSoon(userId: string, lead: string): Promise<SettingsView> {
+    if (OFF.test(lead.trim())) return this.update(userId, 'due_soon', () => ({ dueSoonMinutes: null }));
+    const minutes = parseDuration(lead);
+    if (minutes === null || !Number.isInteger(minutes) || minutes < DUE_SOON_MIN_MINUTES || minutes > DUE_SOON_MAX_MINUTES) {
+      const range = { min: formatDuration(DUE_SOON_MIN_MINUTES), max: formatDuration(DUE_SOON_MAX_MINUTES) };
+      throw new ValidationError(settingsMessages.due_soon_invalid({ value: lead, ...range }), { field: 'lead' });
+    }
+    return this.update(userId, 'due_soon', () => ({ dueSoonMinutes: minutes }));
   }
 
   /**

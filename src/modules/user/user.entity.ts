@@ -50,6 +50,12 @@ export const UserProfile = defineEntity({
     streakNudgeHour: p.smallint().default(20),
     /** Next instant the streak watch looks at this user (evening nudge or day end); null = work it out next tick. */
     nextStreakCheckAt: timestamp().nullable(),
+    /** When the current vacation began (issue 11); null when not on vacation. */
+    vacationSince: timestamp().nullable(),
+    /** When it ends by itself; null = until turned off. */
+    vacationUntil: timestamp().nullable(),
+    /** Minutes before a due time the due-soon notice goes out; null = off. */
+    dueSoonMinutes: p.smallint().nullable().default(60),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -62,6 +68,11 @@ export const UserProfile = defineEntity({
     { name: 'user_profiles_day_start_hour_check', expression: 'day_start_hour >= 0 and day_start_hour <= 23' },
     { name: 'user_profiles_streak_freezes_check', expression: 'streak_freezes >= 0 and streak_freezes <= 2' },
     { name: 'user_profiles_streak_nudge_hour_check', expression: 'streak_nudge_hour >= 0 and streak_nudge_hour <= 23' },
+    { name: 'user_profiles_due_soon_minutes_check', expression: 'due_soon_minutes is null or (due_soon_minutes >= 5 and due_soon_minutes <= 1440)' },
+    {
+      name: 'user_profiles_vacation_check',
+      expression: 'vacation_until is null or (vacation_since is not null and vacation_until > vacation_since)',
+    },
   ],
 });
 export type IUserProfile = InferEntity<typeof UserProfile>;

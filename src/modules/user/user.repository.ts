@@ -13,6 +13,11 @@ export interface SettingsView {
   quietHoursStart: string | null;
   quietHoursEnd: string | null;
   leaderboardOptIn: boolean;
+  /** Minutes before a due time the due-soon notice goes out; null = off. */
+  dueSoonMinutes: number | null;
+  /** The vacation as stored (set through the vacation service). */
+  vacationSince: Date | null;
+  vacationUntil: Date | null;
 }
 
 /** A change of some preferences. */
@@ -35,6 +40,9 @@ function view(profile: IUserProfile): SettingsView {
     quietHoursStart: profile.quietHoursStart ?? null,
     quietHoursEnd: profile.quietHoursEnd ?? null,
     leaderboardOptIn: profile.leaderboardOptIn,
+    dueSoonMinutes: profile.dueSoonMinutes ?? null,
+    vacationSince: profile.vacationSince ?? null,
+    vacationUntil: profile.vacationUntil ?? null,
   };
 }
 
