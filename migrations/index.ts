@@ -4,6 +4,7 @@ import { Migration20261124000042_achievement_catalog } from './Migration20261124
 import { Migration20261202000301_notification_outbox } from './Migration20261202000301_notification_outbox.js';
 import { Migration20261202000401_due_dates_and_search } from './Migration20261202000401_due_dates_and_search.js';
 import { Migration20261202000701_privacy_audit } from './Migration20261202000701_privacy_audit.js';
+import { Migration20261202100400_row_level_security } from './Migration20261202100400_row_level_security.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so they load the
@@ -16,4 +17,5 @@ export const migrationsList = [
   { name: 'Migration20261202000301_notification_outbox', class: Migration20261202000301_notification_outbox },
   { name: 'Migration20261202000401_due_dates_and_search', class: Migration20261202000401_due_dates_and_search },
   { name: 'Migration20261202000701_privacy_audit', class: Migration20261202000701_privacy_audit },
+  { name: 'Migration20261202100400_row_level_security', class: Migration20261202100400_row_level_security },
 ];
