@@ -77,20 +77,31 @@ end $$;`);
     for (const table of USER_TABLES) this.protect(table, `"user_id" = ${ACTING_USER}`);
     this.protect('users', `"id" = ${ACTING_USER}`);
     for (const [table, columns] of Object.entries(QUEST_CHILD_TABLES)) {
-      this.protect(table, columns.map((column) => `exists (select 1 from "quests" q where q."id" = "${table}"."${column}")`).join(' and '));
+      const own = columns.map((column) => `exists (select 1 from "quests" q where q."id" = "${table}"."${column}")`).join(' and ');
+      // A quest and its children are inserted by one statement (data-modifying CTEs), whose checks cannot see the
+      // new quest yet: an insert needs an acting user only (the foreign key needs the quest); reading, changing and
+      // deleting need the quest to be the acting user's.
+      this.protect(table, own, { insertCheck: `${ACTING_USER} is not null` });
     }
   }
 
-  private protect(table: string, own: string): void {
+  private protect(table: string, own: string, options: { insertCheck?: string } = {}): void {
     this.addSql(`alter table "${table}" enable row level security;`);
     this.addSql(`alter table "${table}" force row level security;`);
-    this.addSql(`create policy "${table}_acting_user" on "${table}" using (${own}) with check (${own});`);
+    if (options.insertCheck) {
+      this.addSql(`create policy "${table}_acting_user" on "${table}" for select using (${own});`);
+      this.addSql(`create policy "${table}_acting_user_insert" on "${table}" for insert with check (${options.insertCheck});`);
+      this.addSql(`create policy "${table}_acting_user_update" on "${table}" for update using (${own}) with check (${own});`);
+      this.addSql(`create policy "${table}_acting_user_delete" on "${table}" for delete using (${own});`);
+    } else {
+      this.addSql(`create policy "${table}_acting_user" on "${table}" using (${own}) with check (${own});`);
+    }
     this.addSql(`create policy "${table}_jobs" on "${table}" using (${JOBS}) with check (${JOBS});`);
   }
 
   override async down(): Promise<void> {
     for (const table of [...USER_TABLES, 'users', ...Object.keys(QUEST_CHILD_TABLES)]) {
-      this.addSql(`drop policy if exists "${table}_acting_user" on "${table}";`);
+      for (const suffix of ['', '_insert', '_update', '_delete']) this.addSql(`drop policy if exists "${table}_acting_user${suffix}" on "${table}";`);
       this.addSql(`drop policy if exists "${table}_jobs" on "${table}";`);
       this.addSql(`alter table "${table}" no force row level security;`);
       this.addSql(`alter table "${table}" disable row level security;`);

@@ -24,6 +24,11 @@ export interface AutocompleteChoice {
 export interface RequestScope {
   services: CommandServices;
   resolveUser(identity: Identity, space: SpaceRef | undefined, hints?: Invocation['hints']): Promise<ResolvedUser>;
+  /**
+   * Runs a command's work for `userId`: every statement it sends, in or out of a
+   * transaction, sees and writes that user's rows only (row-level security).
+   */
+  actAs<T>(userId: string, work: () => Promise<T>): Promise<T>;
   /** The user's own quests, categories, projects or tags matching `partial`, best first. */
   suggest(userId: string, source: NameSource | 'quest', partial: string, limit: number): Promise<AutocompleteChoice[]>;
 }

@@ -34,6 +34,7 @@ import { DueRepository } from './quest/due.repository.js';
 import { QuestBulkService } from './quest/bulk.service.js';
 import { SearchService } from './search/search.service.js';
 import { SearchRepository } from './search/search.repository.js';
+import { asJobs, asUser } from '../infra/db/acting.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -106,7 +107,9 @@ export function openRequest(deps: ServiceDeps, em: EntityManager): RequestScope 
   const services = createServices(deps, em);
   return {
     services,
-    resolveUser: (identity, space, hints) => services.users.resolve(identity, space, hints),
+    // Finding (or creating) the user behind a platform identity reads across users: the jobs role does it.
+    resolveUser: (identity, space, hints) => asJobs(() => services.users.resolve(identity, space, hints)),
+    actAs: asUser,
     async suggest(userId, source, partial, limit) {
       if (source !== 'quest') {
         const names = await suggestNames(em, userId, source, partial, limit);
@@ -121,7 +124,7 @@ export function openRequest(deps: ServiceDeps, em: EntityManager): RequestScope 
 /** What the platform adapters need from the features, each call on a fresh unit of work. */
 export function platformPorts(deps: ServiceDeps, fork: () => EntityManager): PlatformPorts {
   return {
-    markUnreachable: (identity: Identity) => markIdentityUnreachable(fork(), identity),
+    markUnreachable: (identity: Identity) => asJobs(() => markIdentityUnreachable(fork(), identity)),
     slackInstallations: () => new SlackInstallationService(fork()),
     homeQuests: (invocation: Invocation) => openQuestCards(createServices(deps, fork()), invocation),
   };
@@ -133,8 +136,8 @@ export function platformPorts(deps: ServiceDeps, fork: () => EntityManager): Pla
  * Uses the same presenter as the commands; the buttons run through dispatch.
  */
 async function openQuestCards(services: AppServices, invocation: Invocation): Promise<Reply[]> {
-  const user = await services.users.resolve(invocation.identity, invocation.space, invocation.hints);
-  const page = await services.quests.listQuests(user.id, { status: 'open', page: 1 });
+  const user = await asJobs(() => services.users.resolve(invocation.identity, invocation.space, invocation.hints));
+  const page = await asUser(user.id, () => services.quests.listQuests(user.id, { status: 'open', page: 1 }));
   if (!page.total) {
     return [
       { title: 'Your open quests', text: 'Nothing open. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.', tone: 'info' },

@@ -93,11 +93,12 @@ export class ActingPostgreSqlDialect extends PostgreSqlKnexDialect {
     }
     if (!actor) return send(obj);
     const key = actorKey(actor);
-    const begins = inTransaction && obj.sql === 'BEGIN;';
+    const begins = inTransaction && /^BEGIN\b/i.test(obj.sql);
     if (inTransaction && !begins && connection.__questlogActor === key) return send(obj);
     if (obj.bindings?.length) throw new Error('a statement with bindings cannot carry the acting user');
     const prefix = actorStatements(actor, this.config.questlogRoles ?? { app: false, jobs: false });
-    const sql = begins ? ['BEGIN', ...prefix].join(';\n') : [...prefix, obj.sql.trim().replace(/;$/, '')].join(';\n');
+    const statement = obj.sql.trim().replace(/;$/, '');
+    const sql = (begins ? [statement, ...prefix] : [...prefix, statement]).join(';\n');
     return send({ ...obj, sql }).then((sent) => {
       if (inTransaction) connection.__questlogActor = key;
       const results = Array.isArray(sent.response) ? (sent.response as unknown[]) : [sent.response];

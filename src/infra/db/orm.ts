@@ -161,9 +161,9 @@ export async function openDatabase(options: {
 export async function enableRoleSwitches(orm: MikroORM): Promise<RoleSwitches> {
   const rows = await orm.em
     .fork()
-    .execute<
-      Array<{ rolname: string; member: boolean }>
-    >(`select rolname, pg_has_role(current_user, oid, 'member') as member from pg_roles where rolname in ('questlog_app', 'questlog_jobs')`);
+    .execute<Array<{ rolname: string; member: boolean }>>(
+      `select rolname, pg_has_role(current_user, oid, 'member') as member from pg_roles where rolname in ('questlog_app', 'questlog_jobs')`,
+    );
   const member = (name: string) => rows.some((r) => r.rolname === name && r.member);
   const roles = { app: member('questlog_app'), jobs: member('questlog_jobs') };
   const knex = (orm.em.getConnection() as unknown as { getKnex(): { client: { config: RlsKnexConfig } } }).getKnex();
