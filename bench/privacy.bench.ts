@@ -4,6 +4,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Identity } from '../src/core/invocation.js';
 import { fmt, freshDatabase, percentile, table } from './harness.js';
+import { asUser } from '../src/infra/db/acting.js';
 
 const QUESTS = 1_000;
 const STEPS_PER_QUEST = 3;
@@ -34,6 +35,8 @@ export async function benchPrivacy(databaseUrl: string): Promise<void> {
     const b = identity('UBENCHB', 'slack');
     await seedHeavy(app, pool, a);
     await seedHeavy(app, pool, b);
+    const userA = (await pool.query<{ user_id: string }>('select user_id from user_identities where platform_user_id = $1', [a.platformUserId])).rows[0]!
+      .user_id;
 
     const exports: number[] = [];
     let size = 0;
@@ -77,6 +80,21 @@ export async function benchPrivacy(databaseUrl: string): Promise<void> {
     } finally {
       client.release();
     }
+    // What the app actually sends (src/infra/db/acting.ts): the settings ride in the same simple query as the statement.
+    const em = () => app.db.orm.em.fork();
+    const plain: number[] = [];
+    const acting: number[] = [];
+    const read = `select count(*) from quests where user_id = '${userA}' and status = 'COMPLETED'`;
+    for (let i = 0; i < ROUND_TRIPS + 200; i++) {
+      let t = performance.now();
+      await em().execute(read);
+      if (i >= 200) plain.push(performance.now() - t);
+      t = performance.now();
+      await asUser(userA, () => em().execute(read));
+      if (i >= 200) acting.push(performance.now() - t);
+    }
+    rows.push({ operation: 'app read of one user (ORM, no RLS role)', p50: fmt(percentile(plain, 50)), detail: `p99 ${fmt(percentile(plain, 99))}` });
+    rows.push({ operation: 'same read under RLS (set role + user folded in)', p50: fmt(percentile(acting, 50)), detail: `p99 ${fmt(percentile(acting, 99))}` });
     table(rows);
   } finally {
     await pool.end();

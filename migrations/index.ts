@@ -6,6 +6,7 @@ import { Migration20261202000401_due_dates_and_search } from './Migration2026120
 import { Migration20261202000701_privacy_audit } from './Migration20261202000701_privacy_audit.js';
 import { Migration20261202100100_recurring_quests } from './Migration20261202100100_recurring_quests.js';
 import { Migration20261202100200_vacation_and_due_notices } from './Migration20261202100200_vacation_and_due_notices.js';
+import { Migration20261202100400_row_level_security } from './Migration20261202100400_row_level_security.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so they load the
@@ -20,4 +21,5 @@ export const migrationsList = [
   { name: 'Migration20261202000701_privacy_audit', class: Migration20261202000701_privacy_audit },
   { name: 'Migration20261202100100_recurring_quests', class: Migration20261202100100_recurring_quests },
   { name: 'Migration20261202100200_vacation_and_due_notices', class: Migration20261202100200_vacation_and_due_notices },
+  { name: 'Migration20261202100400_row_level_security', class: Migration20261202100400_row_level_security },
 ];

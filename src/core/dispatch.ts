@@ -106,7 +106,7 @@ export class Dispatcher {
       if (!source) return [];
       const request = this.deps.openRequest();
       const user = await request.resolveUser(invocation.identity, undefined, invocation.hints);
-      return await request.suggest(user.id, source, partial, 25);
+      return await request.actAs(user.id, () => request.suggest(user.id, source, partial, 25));
     } catch (error) {
       this.deps.logger.warn({ err: safeError(error), command: this.commandLabel(invocation.command) }, 'autocomplete failed');
       return [];
@@ -139,7 +139,7 @@ export class Dispatcher {
       now: this.deps.clock?.() ?? new Date(),
       correlationId,
     };
-    return prepared.resolved.sub.handler(ctx, prepared.args);
+    return request.actAs(user.id, () => prepared.resolved.sub.handler(ctx, prepared.args));
   }
 
   private errorReply(error: unknown, invocation: Invocation, correlationId: string): Reply {

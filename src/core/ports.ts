@@ -28,6 +28,11 @@ export interface RequestScope {
   resolveUser(identity: Identity, space: SpaceRef | undefined, hints?: Invocation['hints']): Promise<ResolvedUser>;
   /** True when the identity no longer leads to `userId` (forgotten or merged elsewhere); the memo is dropped so the next resolve looks again. */
   forgetIfStale(identity: Identity, userId: string): Promise<boolean>;
+  /**
+   * Runs a command's work for `userId`: every statement it sends, in or out of a
+   * transaction, sees and writes that user's rows only (row-level security).
+   */
+  actAs<T>(userId: string, work: () => Promise<T>): Promise<T>;
   /** The user's own quests, categories, projects or tags matching `partial`, best first. */
   suggest(userId: string, source: NameSource | 'quest', partial: string, limit: number): Promise<AutocompleteChoice[]>;
 }

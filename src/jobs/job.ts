@@ -17,5 +17,11 @@ export type JobResult = Record<string, number>;
 export interface Job {
   /** Stable name: the node-cron task name and the coordination key. */
   readonly name: string;
+  /**
+   * Runs as the connecting role (the schema owner) rather than `questlog_jobs`:
+   * only for DDL (partitions), which needs the owner. Every other job sees all
+   * users' rows through the jobs role (row-level security).
+   */
+  readonly owner?: boolean;
   run(context: JobContext): Promise<JobResult>;
 }

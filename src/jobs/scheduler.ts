@@ -4,6 +4,7 @@ import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Job, JobResult } from './job.js';
 import { KvRunCoordinator } from './run-coordinator.js';
+import { asJobs } from '../infra/db/acting.js';
 import { scheduleOf, type JobSchedule } from './schedule.js';
 import { recordLastRun } from './job-status.js';
 
@@ -104,7 +105,8 @@ export class JobScheduler {
     fire ??= now;
     const log = logger.child({ job: job.name });
     const started = performance.now();
-    const run = job.run({ now, fire, signal: this.abort.signal, logger: log });
+    const context = { now, fire, signal: this.abort.signal, logger: log };
+    const run = job.owner ? job.run(context) : asJobs(() => job.run(context));
     this.running.add(run);
     try {
       const result = await run;

@@ -36,6 +36,7 @@ import { QuestBulkService } from './quest/bulk.service.js';
 import { SearchService } from './search/search.service.js';
 import { SearchRepository } from './search/search.repository.js';
 import { VacationService } from './vacation/vacation.service.js';
+import { asJobs, asUser } from '../infra/db/acting.js';
 
 /** Long-lived collaborators shared by every request. */
 export interface ServiceDeps {
@@ -111,8 +112,10 @@ export function openRequest(deps: ServiceDeps, em: EntityManager): RequestScope 
   const services = createServices(deps, em);
   return {
     services,
-    resolveUser: (identity, space, hints) => services.users.resolve(identity, space, hints),
-    forgetIfStale: (identity, userId) => services.users.forgetIfStale(identity, userId),
+    // Finding (or creating) the user behind a platform identity reads across users: the jobs role does it.
+    resolveUser: (identity, space, hints) => asJobs(() => services.users.resolve(identity, space, hints)),
+    forgetIfStale: (identity, userId) => asJobs(() => services.users.forgetIfStale(identity, userId)),
+    actAs: asUser,
     async suggest(userId, source, partial, limit) {
       if (source !== 'quest') {
         const names = await suggestNames(em, userId, source, partial, limit);
@@ -127,7 +130,7 @@ export function openRequest(deps: ServiceDeps, em: EntityManager): RequestScope 
 /** What the platform adapters need from the features, each call on a fresh unit of work. */
 export function platformPorts(deps: ServiceDeps, fork: () => EntityManager): PlatformPorts {
   return {
-    markUnreachable: (identity: Identity) => markIdentityUnreachable(fork(), identity),
+    markUnreachable: (identity: Identity) => asJobs(() => markIdentityUnreachable(fork(), identity)),
     slackInstallations: () => new SlackInstallationService(fork()),
     homeQuests: (invocation: Invocation) => openQuestCards(createServices(deps, fork()), invocation),
   };
@@ -139,8 +142,8 @@ export function platformPorts(deps: ServiceDeps, fork: () => EntityManager): Pla
  * Uses the same presenter as the commands; the buttons run through dispatch.
  */
 async function openQuestCards(services: AppServices, invocation: Invocation): Promise<Reply[]> {
-  const user = await services.users.resolve(invocation.identity, invocation.space, invocation.hints);
-  const page = await services.quests.listQuests(user.id, { status: 'open', page: 1 });
+  const user = await asJobs(() => services.users.resolve(invocation.identity, invocation.space, invocation.hints));
+  const page = await asUser(user.id, () => services.quests.listQuests(user.id, { status: 'open', page: 1 }));
   if (!page.total) {
     return [
       { title: 'Your open quests', text: 'Nothing open. Start one with `/quest create "Write the report" difficulty:hard estimate:1h30m`.', tone: 'info' },

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { sqlShape } from '../../core/redact.js';
 import { migrationsList } from '../../../migrations/index.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { ActingPostgreSqlDialect, type RlsKnexConfig, type RoleSwitches } from './acting.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
@@ -59,7 +60,8 @@ export function ormConfig(options: OrmOptions): Options {
   const tls = options.embedded ? undefined : tlsFromUrl(options.clientUrl);
   return defineConfig({
     clientUrl: options.clientUrl,
-    ...(tls !== undefined ? { driverOptions: { connection: { ssl: tls } } } : {}),
+    // The dialect folds the acting user (row-level security) into the statements it sends: see acting.ts.
+    driverOptions: { client: ActingPostgreSqlDialect, ...(tls !== undefined ? { connection: { ssl: tls } } : {}) },
     entities: options.entities,
     extensions: [Migrator],
     pool: options.embedded ? { min: 1, max: 1 } : { min: 0, max: options.poolMax ?? 20 },
@@ -86,6 +88,8 @@ export function ormConfig(options: OrmOptions): Options {
 export interface Database {
   orm: MikroORM;
   embedded: boolean;
+  /** The row-level security roles the connecting role may switch to. */
+  roles: RoleSwitches;
   /** Embedded mode: the whole database as a tar image (test seeds). */
   dumpEmbedded?: () => Promise<Blob>;
   close(): Promise<void>;
@@ -131,8 +135,16 @@ export async function openDatabase(options: {
     await embedded?.close();
     throw unreachable(error, clientUrl);
   }
+  const roles = await enableRoleSwitches(orm);
+  if (!roles.app || !roles.jobs) {
+    options.logger?.warn(
+      { questlog_app: roles.app, questlog_jobs: roles.jobs },
+      'row-level security: the connecting role cannot switch to every questlog role (see docs/operations.md section 6)',
+    );
+  }
   return {
     orm,
+    roles,
     embedded: Boolean(embedded),
     dumpEmbedded: embedded ? () => embedded.dump() : undefined,
     async close() {
@@ -140,6 +152,23 @@ export async function openDatabase(options: {
       await embedded?.close();
     },
   };
+}
+
+/**
+ * Which RLS roles the connecting role is a member of (a superuser is a member
+ * of every role), handed to the dialect: it switches to a role only when it may.
+ */
+export async function enableRoleSwitches(orm: MikroORM): Promise<RoleSwitches> {
+  const rows = await orm.em
+    .fork()
+    .execute<Array<{ rolname: string; member: boolean }>>(
+      `select rolname, pg_has_role(current_user, oid, 'member') as member from pg_roles where rolname in ('questlog_app', 'questlog_jobs')`,
+    );
+  const member = (name: string) => rows.some((r) => r.rolname === name && r.member);
+  const roles = { app: member('questlog_app'), jobs: member('questlog_jobs') };
+  const knex = (orm.em.getConnection() as unknown as { getKnex(): { client: { config: RlsKnexConfig } } }).getKnex();
+  knex.client.config.questlogRoles = roles;
+  return roles;
 }
 
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ormConfig, tlsFromUrl } from './orm.js';
+import { ActingPostgreSqlDialect } from './acting.js';
 
 describe('TLS to the database from DATABASE_URL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'questlog-tls-'));
@@ -27,7 +28,8 @@ describe('TLS to the database from DATABASE_URL', () => {
 
   it('hands the settings to the driver (MikroORM drops query parameters from clientUrl)', () => {
     const config = ormConfig({ clientUrl: 'postgresql://u:p@db/q?sslmode=no-verify', entities: [] });
-    expect(config.driverOptions).toEqual({ connection: { ssl: { rejectUnauthorized: false } } });
-    expect(ormConfig({ clientUrl: 'postgresql://u:p@db/q', entities: [] }).driverOptions).toBeUndefined();
+    expect(config.driverOptions).toEqual({ client: ActingPostgreSqlDialect, connection: { ssl: { rejectUnauthorized: false } } });
+    // Without TLS settings only the row-level security dialect is handed over.
+    expect(ormConfig({ clientUrl: 'postgresql://u:p@db/q', entities: [] }).driverOptions).toEqual({ client: ActingPostgreSqlDialect });
   });
 });

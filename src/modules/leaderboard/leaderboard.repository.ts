@@ -3,6 +3,7 @@ import { SpaceMember } from '../space/space.entity.js';
 import { SpaceRepository } from '../space/space.repository.js';
 import { User } from '../user/user.entity.js';
 import { scoringSpans, type PeriodWindow } from './leaderboard.rules.js';
+import { asJobs } from '../../infra/db/acting.js';
 
 /** A member's score on one board. */
 export interface BoardScore {
@@ -29,9 +30,12 @@ export interface BoardPerson {
 export class LeaderboardRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** Opted-in members of a space with a positive score for the window, best first (ties as the sorted set orders them). */
+  /**
+   * Opted-in members of a space with a positive score for the window, best first (ties as the sorted set orders them).
+   * A board spans its members: read as the jobs role (row-level security would show the acting user only).
+   */
   async boardScores(spaceId: string, window: PeriodWindow): Promise<BoardScore[]> {
-    const rows = window.from === null ? await this.totals(spaceId) : await this.ledgerTotals(spaceId, window.from, window.to!);
+    const rows = await asJobs(() => (window.from === null ? this.totals(spaceId) : this.ledgerTotals(spaceId, window.from, window.to!)));
     return rows.map((r) => ({ userId: r.userId, score: Number(r.score) }));
   }
 
@@ -87,12 +91,14 @@ export class LeaderboardRepository {
     return new SpaceRepository(this.em).spacesOf(userId);
   }
 
-  /** Display names and opt-in of the given users, in one query. */
+  /** Display names and opt-in of the given users, in one query (other members: the jobs role). */
   async people(ids: string[]): Promise<BoardPerson[]> {
-    const users = await this.em.find(
-      User,
-      { id: { $in: ids } },
-      { populate: ['profile'], fields: ['displayName', 'username', 'profile.leaderboardOptIn'], strategy: 'joined', disableIdentityMap: true },
+    const users = await asJobs(() =>
+      this.em.find(
+        User,
+        { id: { $in: ids } },
+        { populate: ['profile'], fields: ['displayName', 'username', 'profile.leaderboardOptIn'], strategy: 'joined', disableIdentityMap: true },
+      ),
     );
     return users.map((u) => ({ id: u.id, name: u.displayName ?? u.username, optedIn: u.profile?.leaderboardOptIn ?? true }));
   }

@@ -6,6 +6,7 @@ import type { LeaderboardService } from '../leaderboard/leaderboard.service.js';
 import type { UserDirectory } from '../user/user.service.js';
 import { displayCode, isWellFormedCode, LinkCodes, normalizeCode } from './link.codes.js';
 import { linkMessages } from './link.messages.js';
+import { asJobs } from '../../infra/db/acting.js';
 import { LinkRepository, type MergeOutcome } from './link.repository.js';
 import { chooseSurvivor, holdsData, type LinkSide } from './link.rules.js';
 
@@ -49,6 +50,11 @@ export class LinkService {
     const issuer = await this.codes.peek(code);
     if (!issuer) throw new NotFoundError(linkMessages.code_unknown());
     if (issuer === userId) throw new ConflictError(linkMessages.own_code());
+    // From here the command spans two users, which the issuer's valid code authorizes: the jobs role (row-level security).
+    return asJobs(() => this.redeemFrom(issuer, userId, code, confirmed, now));
+  }
+
+  private async redeemFrom(issuer: string, userId: string, code: string, confirmed: boolean, now: Date): Promise<RedeemResult> {
     const [here, there] = await Promise.all([this.repo.side(userId), this.repo.side(issuer)]);
     if (!here || !there) throw new NotFoundError(linkMessages.code_unknown());
     const { survivor, absorbed } = chooseSurvivor(there, here);
