@@ -83,8 +83,8 @@ describe('/questlog jobs', () => {
       'notification-delivery',
       'daily-reminder',
       'streak-watch',
-      'recurring-roll',
       'due-soon',
+      'recurring-roll',
       'partition-maintenance',
       'retention-cleanup',
     ]);
