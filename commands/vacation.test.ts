@@ -10,15 +10,8 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-async function ok(line: string, user: string): Promise<Reply> {
-  const reply = await app.run(line, user);
-  if (reply.tone === 'error') throw new Error(`${line}: ${reply.text}`);
-  return reply;
-}
-const userId = async (name: string) => {
-  const [row] = await app.sql<{ user_id: string }>('select user_id from user_identities where platform_user_id = ?', [name]);
-  return row!.user_id;
-};
+const ok = (line: string, user: string): Promise<Reply> => app.ok(line, user);
+const userId = (name: string) => app.userId(name);
 async function completeOn(instant: string, user: string): Promise<Reply> {
   now = new Date(instant);
   const created = await ok(`/quest create "Work of ${instant}"`, user);

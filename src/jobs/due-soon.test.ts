@@ -10,15 +10,8 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-async function ok(line: string, user: string): Promise<Reply> {
-  const reply = await app.run(line, user);
-  if (reply.tone === 'error') throw new Error(`${line}: ${reply.text}`);
-  return reply;
-}
-const userId = async (name: string) => {
-  const [row] = await app.sql<{ user_id: string }>('select user_id from user_identities where platform_user_id = ?', [name]);
-  return row!.user_id;
-};
+const ok = (line: string, user: string): Promise<Reply> => app.ok(line, user);
+const userId = (name: string) => app.userId(name);
 const notices = async (user: string, type = 'due_soon') =>
   app.sql<{ title: string; dedupe_key: string; expires_at: Date | null; data: { reply?: Reply; number?: number } }>(
     'select title, dedupe_key, expires_at, data from notifications where user_id = ? and type = ? order by created_at',

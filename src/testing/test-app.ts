@@ -11,6 +11,10 @@ import type { Reply } from '../core/reply.js';
 export interface TestApp extends App {
   /** Runs one command line as a console user (default `alice`) through the real dispatch path. */
   run(line: string, user?: string | Identity, space?: SpaceRef): Promise<Reply>;
+  /** Like `run`, but a reply with the error tone fails the test with the command and its text. */
+  ok(line: string, user?: string | Identity): Promise<Reply>;
+  /** The user id behind a console user's name. */
+  userId(name: string): Promise<string>;
   /** Raw SQL against the test database. */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   /** The test database's URL (a clone on real PostgreSQL, the embedded server otherwise). */
@@ -55,6 +59,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const { command, text } = splitCommandLine(line);
       const identity = typeof user === 'string' ? { platform: 'console' as const, scope: 'local', platformUserId: user, displayName: user } : user;
       return app.dispatcher.dispatch({ identity, space, command, text, source: 'command' });
+    },
+    async ok(line: string, user?: string | Identity) {
+      const reply = await this.run(line, user);
+      if (reply.tone === 'error') throw new Error(`${line}: ${reply.text}`);
+      return reply;
+    },
+    async userId(name: string) {
+      const [row] = await this.sql<{ user_id: string }>('select user_id from user_identities where platform_user_id = ?', [name]);
+      if (!row) throw new Error(`no user named ${name}`);
+      return row.user_id;
     },
     async sql<T>(query: string, params: unknown[] = []) {
       return app.db.orm.em.fork().execute(query, params) as Promise<T[]>;

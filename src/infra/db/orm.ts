@@ -159,6 +159,7 @@ export async function openDatabase(options: {
  * of every role), handed to the dialect: it switches to a role only when it may.
  */
 export async function enableRoleSwitches(orm: MikroORM): Promise<RoleSwitches> {
+  // raw: pg_roles is a system catalog (no entity); one statement at start-up.
   const rows = await orm.em
     .fork()
     .execute<Array<{ rolname: string; member: boolean }>>(
