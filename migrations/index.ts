@@ -7,6 +7,8 @@ import { Migration20261202000701_privacy_audit } from './Migration20261202000701
 import { Migration20261202100100_recurring_quests } from './Migration20261202100100_recurring_quests.js';
 import { Migration20261202100200_vacation_and_due_notices } from './Migration20261202100200_vacation_and_due_notices.js';
 import { Migration20261202100400_row_level_security } from './Migration20261202100400_row_level_security.js';
+import { Migration20261202110000_quest_children_user_id } from './Migration20261202110000_quest_children_user_id.js';
+import { Migration20261202110100_search_refresh_plpgsql } from './Migration20261202110100_search_refresh_plpgsql.js';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so they load the
@@ -22,4 +24,6 @@ export const migrationsList = [
   { name: 'Migration20261202100100_recurring_quests', class: Migration20261202100100_recurring_quests },
   { name: 'Migration20261202100200_vacation_and_due_notices', class: Migration20261202100200_vacation_and_due_notices },
   { name: 'Migration20261202100400_row_level_security', class: Migration20261202100400_row_level_security },
+  { name: 'Migration20261202110000_quest_children_user_id', class: Migration20261202110000_quest_children_user_id },
+  { name: 'Migration20261202110100_search_refresh_plpgsql', class: Migration20261202110100_search_refresh_plpgsql },
 ];

@@ -31,3 +31,11 @@ export const RARITIES = ['common', 'rare', 'epic', 'legendary'] as const;
 export type Rarity = (typeof RARITIES)[number];
 export const STREAK_TYPES = ['daily', 'weekly', 'monthly'] as const;
 export type StreakType = (typeof STREAK_TYPES)[number];
+
+/**
+ * The owner of a quest's child row (its steps, its tags, its dependencies):
+ * the database fills it with the acting user, or from the quest when no user
+ * is acting (migration 20261202110000), so row-level security compares a
+ * column instead of looking the quest up. Code never sets it.
+ */
+export const questChildOwner = () => p.uuid().fieldName('user_id').defaultRaw(`(NULLIF(current_setting('questlog.user_id'::text, true), ''::text))::uuid`);

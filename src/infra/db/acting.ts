@@ -41,14 +41,18 @@ export interface RoleSwitches {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The statements that put a transaction under `actor`; all `LOCAL`, so they end with it. */
+/**
+ * The statements that put a transaction under `actor`; all `LOCAL`, so they
+ * end with it. Plain SETs rather than `select set_config(…)`: a utility
+ * statement is neither planned nor answers with a row to parse.
+ */
 export function actorStatements(actor: Actor, roles: RoleSwitches): string[] {
   if (actor.kind === 'jobs') {
-    return [...(roles.jobs ? ['set local role questlog_jobs'] : []), `select set_config('questlog.user_id', '', true)`];
+    return [...(roles.jobs ? ['set local role questlog_jobs'] : []), `set local questlog.user_id = ''`];
   }
   // Fail closed: an id that is not a uuid never reaches SQL text.
   if (!UUID.test(actor.userId)) throw new Error('acting user id is not a uuid');
-  return [...(roles.app ? ['set local role questlog_app'] : []), `select set_config('questlog.user_id', '${actor.userId}', true)`];
+  return [...(roles.app ? ['set local role questlog_app'] : []), `set local questlog.user_id = '${actor.userId}'`];
 }
 
 const actorKey = (actor: Actor) => (actor.kind === 'user' ? `user:${actor.userId}` : 'jobs');

@@ -86,6 +86,31 @@ describe('row-level security', () => {
     expect(title!.title).toBe('Water the plants');
   });
 
+  it("stamps a quest's steps, tags and dependencies with its owner, and refuses a child row for another user", async () => {
+    const owners = await app.sql<{ steps: string[]; tags: string[] }>(
+      `select (select array_agg(distinct s.user_id = q.user_id) from quest_steps s join quests q on q.id = s.quest_id)::text[] as steps,
+              (select array_agg(distinct t.user_id = q.user_id) from quest_tags t join quests q on q.id = t.quest_id)::text[] as tags`,
+    );
+    expect(owners[0]).toEqual({ steps: ['true'], tags: ['true'] });
+    const [bobsQuest] = await app.sql<{ id: string }>('select id from quests where user_id = ?', [bob]);
+    // Alice, knowing the id of Bob's quest: a step she adds to it stays hers (Bob never sees it); one under his name is refused.
+    await expect(
+      asUser(alice, () => em().execute(`insert into quest_steps (quest_id, title, order_index) values (?, 'planted', 9)`, [bobsQuest!.id])),
+    ).resolves.toBeDefined();
+    const planted = await app.sql<{ user_id: string }>(`select user_id from quest_steps where title = 'planted'`);
+    expect(planted).toEqual([{ user_id: alice }]);
+    const bobSees = await asUser(bob, () => em().execute<Array<{ title: string }>>('select title from quest_steps'));
+    expect(bobSees.map((r) => r.title)).toEqual(['Fill the can']);
+    await app.sql(`delete from quest_steps where title = 'planted'`);
+    await expect(
+      asUser(alice, () => em().execute(`insert into quest_steps (quest_id, user_id, title, order_index) values (?, ?, 'planted', 9)`, [bobsQuest!.id, bob])),
+    ).rejects.toThrow(/row-level security/);
+    // Without an acting user (the jobs role) the owner comes from the quest.
+    await asJobs(() => em().execute(`insert into quest_steps (quest_id, title, order_index) values (?, 'from a job', 9)`, [bobsQuest!.id]));
+    expect(await app.sql(`select user_id from quest_steps where title = 'from a job'`)).toEqual([{ user_id: bob }]);
+    await app.sql(`delete from quest_steps where title = 'from a job'`);
+  });
+
   it('lets the jobs role see every user', async () => {
     const rows = await asJobs(() => em().execute<Array<{ n: number }>>('select count(distinct user_id)::int as n from quests'));
     expect(rows[0]!.n).toBeGreaterThanOrEqual(2);

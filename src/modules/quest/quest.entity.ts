@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAt, DEPENDENCY_TYPES, DIFFICULTIES, metadata, PRIORITIES, QUEST_STATUSES, timestamp, updatedAt, uuidPk } from '../columns.js';
+import { createdAt, DEPENDENCY_TYPES, DIFFICULTIES, metadata, PRIORITIES, QUEST_STATUSES, questChildOwner, timestamp, updatedAt, uuidPk } from '../columns.js';
 import { User } from '../user/user.entity.js';
 import { Category } from '../category/category.entity.js';
 import { Project } from '../project/project.entity.js';
@@ -80,6 +80,7 @@ export const QuestDependency = defineEntity({
     dependent: () => p.manyToOne(Quest).ref().fieldName('dependent_quest_id').deleteRule('cascade'),
     prerequisite: () => p.manyToOne(Quest).ref().fieldName('prerequisite_quest_id').deleteRule('cascade'),
     dependencyType: p.enum([...DEPENDENCY_TYPES]).default('sequential'),
+    userId: questChildOwner(),
     createdAt: createdAt(),
   },
   uniques: [{ name: 'quest_dependencies_pair_unique', properties: ['dependent', 'prerequisite'] }],

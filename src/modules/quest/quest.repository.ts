@@ -116,6 +116,13 @@ const PRIORITY_RANK = (alias: string) => `case ${alias}.priority ${PRIORITY_ORDE
 const IS_FINISHED = (alias: string) => `${alias}.status in (${FINISHED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** Quests and their dependencies: the quest feature's only access to the database. */
+/**
+ * A status list as one PostgreSQL array literal for `= any(?::text[])`, which
+ * the planner reads as a plain filter (an `in (select …)` over a jsonb list
+ * plans a semi-join on every call). Statuses are fixed enum words.
+ */
+const statusArray = (statuses: readonly QuestStatus[]) => `{${statuses.join(',')}}`;
+
 export class QuestRepository {
   private readonly log: BehaviorLogRepository;
 
@@ -235,7 +242,7 @@ export class QuestRepository {
       where.push(condition);
       params.push(value);
     };
-    if (filter.status === 'open') add('q.status in (select jsonb_array_elements_text(?::jsonb))', JSON.stringify(OPEN_STATUSES));
+    if (filter.status === 'open') add('q.status = any(?::text[])', statusArray(OPEN_STATUSES));
     else if (filter.status !== 'all') add('q.status = ?', filter.status);
     if (filter.priority) add('q.priority = ?', filter.priority);
     if (filter.categoryId) add('q.category_id = ?', filter.categoryId);
@@ -467,7 +474,7 @@ export class QuestRepository {
            actual_duration = coalesce(?::int, case when q.status = 'IN_PROGRESS' and q.started_at is not null
              then greatest(1, round(extract(epoch from (?::timestamptz - q.started_at)) / 60))::int end)
          where ${target} = ? and q.user_id = ?
-           and q.status in (select jsonb_array_elements_text(?::jsonb))
+           and q.status = any(?::text[])
            and not exists (select 1 from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
              where d.dependent_quest_id = q.id and d.dependency_type = ?
                and p.status <> 'COMPLETED' and (p.status <> 'ARCHIVED' or p.completed_at is null))
@@ -491,7 +498,7 @@ export class QuestRepository {
         at,
         value,
         userId,
-        JSON.stringify(movableFrom('COMPLETED')),
+        statusArray(movableFrom('COMPLETED')),
         BLOCKING_DEPENDENCY,
         input.stepsMustBeDone ?? false,
         input.ratings.difficulty,

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAt, timestamp, updatedAt, uuidPk } from '../columns.js';
+import { createdAt, questChildOwner, timestamp, updatedAt, uuidPk } from '../columns.js';
 import { Quest } from '../quest/quest.entity.js';
 
 export const QuestStep = defineEntity({
@@ -13,6 +13,7 @@ export const QuestStep = defineEntity({
     completedAt: timestamp().nullable(),
     orderIndex: p.integer(),
     quest: () => p.manyToOne(Quest).ref().fieldName('quest_id').deleteRule('cascade'),
+    userId: questChildOwner(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAt, metadata, uuidPk } from '../columns.js';
+import { createdAt, metadata, questChildOwner, uuidPk } from '../columns.js';
 import { User } from '../user/user.entity.js';
 import { Quest } from '../quest/quest.entity.js';
 
@@ -29,6 +29,7 @@ export const QuestTag = defineEntity({
   properties: {
     quest: () => p.manyToOne(Quest).ref().fieldName('quest_id').deleteRule('cascade').primary(),
     tag: () => p.manyToOne(Tag).ref().fieldName('tag_id').deleteRule('cascade').primary(),
+    userId: questChildOwner(),
     createdAt: createdAt(),
   },
   primaryKeys: ['quest', 'tag'],
