@@ -23,7 +23,7 @@ const identity = (id: string, platform: 'discord' | 'slack'): Identity => ({
  * quests with 3 steps each, a ledger row per completion, 5,000 behavior logs):
  * `/questlog export` (time, file size), `/questlog link` merging two such users,
  * `/questlog forget-me`; and what row-level security would add to every command
- * (a transaction that sets the user: BEGIN + set_config, COMMIT) next to one round trip.
+ * (a transaction that switches role and sets the user: BEGIN + SET LOCAL, COMMIT) next to one round trip.
  */
 export async function benchPrivacy(databaseUrl: string): Promise<void> {
   const db = await freshDatabase(databaseUrl, 'questlog_bench_privacy');
@@ -71,12 +71,12 @@ export async function benchPrivacy(databaseUrl: string): Promise<void> {
         await client.query('select 1');
         if (i >= 200) one.push(performance.now() - t);
         t = performance.now();
-        await client.query(`begin; select set_config('questlog.user_id', '00000000-0000-0000-0000-000000000001', true)`);
+        await client.query(`begin; set local role questlog_app; set local questlog.user_id = '00000000-0000-0000-0000-000000000001'`);
         await client.query('commit');
         if (i >= 200) setUser.push(performance.now() - t);
       }
       rows.push({ operation: 'one round trip (select 1)', p50: fmt(percentile(one, 50)), detail: `p99 ${fmt(percentile(one, 99))}` });
-      rows.push({ operation: 'RLS per command: begin+set_config, commit', p50: fmt(percentile(setUser, 50)), detail: `p99 ${fmt(percentile(setUser, 99))}` });
+      rows.push({ operation: 'RLS per command: begin + set local role/user, commit', p50: fmt(percentile(setUser, 50)), detail: `p99 ${fmt(percentile(setUser, 99))}` });
     } finally {
       client.release();
     }
