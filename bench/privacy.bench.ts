@@ -76,7 +76,11 @@ export async function benchPrivacy(databaseUrl: string): Promise<void> {
         if (i >= 200) setUser.push(performance.now() - t);
       }
       rows.push({ operation: 'one round trip (select 1)', p50: fmt(percentile(one, 50)), detail: `p99 ${fmt(percentile(one, 99))}` });
-      rows.push({ operation: 'RLS per command: begin + set local role/user, commit', p50: fmt(percentile(setUser, 50)), detail: `p99 ${fmt(percentile(setUser, 99))}` });
+      rows.push({
+        operation: 'RLS per command: begin + set local role/user, commit',
+        p50: fmt(percentile(setUser, 50)),
+        detail: `p99 ${fmt(percentile(setUser, 99))}`,
+      });
     } finally {
       client.release();
     }
