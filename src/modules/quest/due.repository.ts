@@ -37,11 +37,10 @@ export class DueRepository {
    * Open quests due within their owner's lead time (`user_profiles.due_soon_minutes`) and not yet
    * announced for this due time, of users not on vacation at `now`; locked (skip locked) for the
    * batch's transaction, soonest first.
-   * raw: the window is per user (a join to the profile with interval arithmetic), and `for update of q
-   * skip locked` has no entity form over a join.
    */
   async claimDueSoon(now: Date, limit: number): Promise<DueSoonQuest[]> {
     const at = now.toISOString();
+    // raw: a per-user window (profile join, interval arithmetic) with `for update of q skip locked`, which has no entity form.
     const rows = await this.em.execute<Array<DueSoonQuest & { dueAt: string | Date }>>(
       `select q.id, q.user_id as "userId", q.number, q.title, q.due_at as "dueAt", p.timezone
        from quests q join user_profiles p on p.user_id = q.user_id

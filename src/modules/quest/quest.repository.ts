@@ -113,15 +113,14 @@ const GROUP = { category: Category, project: Project } as const;
 
 /** `case priority when 'URGENT' then 4 ... end`, from the rules' order. */
 const PRIORITY_RANK = (alias: string) => `case ${alias}.priority ${PRIORITY_ORDER.map((p) => `when '${p}' then ${priorityRank(p)}`).join(' ')} end`;
-const IS_FINISHED = (alias: string) => `${alias}.status in (${FINISHED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+/**
+ * `<column> in ('A', 'B')` for a fixed list of statuses (enum words, written into the text): a plain
+ * filter for the planner, where `in (select jsonb_array_elements_text(?))` plans a semi-join on every call.
+ */
+const statusIn = (column: string, statuses: readonly QuestStatus[]) => `${column} in (${statuses.map((s) => `'${s}'`).join(', ')})`;
+const IS_FINISHED = (alias: string) => statusIn(`${alias}.status`, FINISHED_STATUSES);
 
 /** Quests and their dependencies: the quest feature's only access to the database. */
-/**
- * A status list as one PostgreSQL array literal for `= any(?::text[])`, which
- * the planner reads as a plain filter (an `in (select …)` over a jsonb list
- * plans a semi-join on every call). Statuses are fixed enum words.
- */
-const statusArray = (statuses: readonly QuestStatus[]) => `{${statuses.join(',')}}`;
 
 export class QuestRepository {
   private readonly log: BehaviorLogRepository;
@@ -242,7 +241,7 @@ export class QuestRepository {
       where.push(condition);
       params.push(value);
     };
-    if (filter.status === 'open') add('q.status = any(?::text[])', statusArray(OPEN_STATUSES));
+    if (filter.status === 'open') where.push(statusIn('q.status', OPEN_STATUSES));
     else if (filter.status !== 'all') add('q.status = ?', filter.status);
     if (filter.priority) add('q.priority = ?', filter.priority);
     if (filter.categoryId) add('q.category_id = ?', filter.categoryId);
@@ -474,7 +473,7 @@ export class QuestRepository {
            actual_duration = coalesce(?::int, case when q.status = 'IN_PROGRESS' and q.started_at is not null
              then greatest(1, round(extract(epoch from (?::timestamptz - q.started_at)) / 60))::int end)
          where ${target} = ? and q.user_id = ?
-           and q.status = any(?::text[])
+           and ${statusIn('q.status', movableFrom('COMPLETED'))}
            and not exists (select 1 from quest_dependencies d join quests p on p.id = d.prerequisite_quest_id
              where d.dependent_quest_id = q.id and d.dependency_type = ?
                and p.status <> 'COMPLETED' and (p.status <> 'ARCHIVED' or p.completed_at is null))
@@ -492,18 +491,7 @@ export class QuestRepository {
                'actualDuration', u."actualDuration", 'stepsDone', s.done, 'stepsTotal', s.total) from u, s)
        select u.*, s.done, s.total,
          exists (select 1 from quest_dependencies d where d.prerequisite_quest_id = u.id) as "hasDependents" from u, s`,
-      [
-        at,
-        input.minutes,
-        at,
-        value,
-        userId,
-        statusArray(movableFrom('COMPLETED')),
-        BLOCKING_DEPENDENCY,
-        input.stepsMustBeDone ?? false,
-        input.ratings.difficulty,
-        input.ratings.satisfaction,
-      ],
+      [at, input.minutes, at, value, userId, BLOCKING_DEPENDENCY, input.stepsMustBeDone ?? false, input.ratings.difficulty, input.ratings.satisfaction],
     );
     return row ? { ...row, completedAt: input.now, dueAt: row.dueAt === null ? null : new Date(row.dueAt) } : null;
   }
