@@ -12,9 +12,11 @@ export interface TestApp extends App {
   /** Runs one command line as a console user (default `alice`) through the real dispatch path. */
   run(line: string, user?: string | Identity, space?: SpaceRef): Promise<Reply>;
   /** Like `run`, but a reply with the error tone fails the test with the command and its text. */
-  ok(line: string, user?: string | Identity): Promise<Reply>;
+  ok(line: string, user?: string | Identity, space?: SpaceRef): Promise<Reply>;
   /** The user id behind a console user's name. */
   userId(name: string): Promise<string>;
+  /** The user id behind an identity (a name: a console user), or undefined when none leads to a user. */
+  findUserId(user: string | Identity): Promise<string | undefined>;
   /** Raw SQL against the test database. */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   /** The test database's URL (a clone on real PostgreSQL, the embedded server otherwise). */
@@ -57,18 +59,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     databaseUrl,
     async run(line: string, user: string | Identity = 'alice', space?: SpaceRef) {
       const { command, text } = splitCommandLine(line);
-      const identity = typeof user === 'string' ? { platform: 'console' as const, scope: 'local', platformUserId: user, displayName: user } : user;
-      return app.dispatcher.dispatch({ identity, space, command, text, source: 'command' });
+      return app.dispatcher.dispatch({ identity: identityOf(user), space, command, text, source: 'command' });
     },
-    async ok(line: string, user?: string | Identity) {
-      const reply = await this.run(line, user);
+    async ok(line: string, user?: string | Identity, space?: SpaceRef) {
+      const reply = await this.run(line, user, space);
       if (reply.tone === 'error') throw new Error(`${line}: ${reply.text}`);
       return reply;
     },
     async userId(name: string) {
-      const [row] = await this.sql<{ user_id: string }>('select user_id from user_identities where platform_user_id = ?', [name]);
-      if (!row) throw new Error(`no user named ${name}`);
-      return row.user_id;
+      const userId = await this.findUserId(name);
+      if (!userId) throw new Error(`no user named ${name}`);
+      return userId;
+    },
+    async findUserId(user: string | Identity) {
+      const { platform, scope, platformUserId } = identityOf(user);
+      const [row] = await this.sql<{ user_id: string }>('select user_id from user_identities where platform = ? and scope = ? and platform_user_id = ?', [
+        platform,
+        scope,
+        platformUserId,
+      ]);
+      return row?.user_id;
     },
     async sql<T>(query: string, params: unknown[] = []) {
       return app.db.orm.em.fork().execute(query, params) as Promise<T[]>;
@@ -78,6 +88,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await dropClone?.();
     },
   });
+}
+
+/** A name is a console user; an identity is itself. */
+function identityOf(user: string | Identity): Identity {
+  return typeof user === 'string' ? { platform: 'console', scope: 'local', platformUserId: user, displayName: user } : user;
+}
+
+/** The account-link code a `/questlog link` reply shows (`**ABCD-EFGH**`). */
+export function linkCodeIn(reply: Reply): string {
+  const code = /\*\*([A-Z0-9]{4}-[A-Z0-9]{4})\*\*/.exec(reply.text ?? '')?.[1];
+  if (!code) throw new Error(`no link code in: ${reply.text}`);
+  return code;
 }
 
 /** A per-file copy of the migrated template, dropped after the file. */

@@ -87,11 +87,13 @@ describe('row-level security', () => {
   });
 
   it("stamps a quest's steps, tags and dependencies with its owner, and refuses a child row for another user", async () => {
-    const owners = await app.sql<{ steps: string[]; tags: string[] }>(
+    for (const line of ['/quest create "Buy paint"', '/quest create "Paint the walls"', '/quest depend #2 on:#1']) await app.ok(line, 'rls_carol');
+    const owners = await app.sql<{ steps: string[]; tags: string[]; dependencies: string[] }>(
       `select (select array_agg(distinct s.user_id = q.user_id) from quest_steps s join quests q on q.id = s.quest_id)::text[] as steps,
-              (select array_agg(distinct t.user_id = q.user_id) from quest_tags t join quests q on q.id = t.quest_id)::text[] as tags`,
+              (select array_agg(distinct t.user_id = q.user_id) from quest_tags t join quests q on q.id = t.quest_id)::text[] as tags,
+              (select array_agg(distinct d.user_id = q.user_id) from quest_dependencies d join quests q on q.id = d.dependent_quest_id)::text[] as dependencies`,
     );
-    expect(owners[0]).toEqual({ steps: ['true'], tags: ['true'] });
+    expect(owners[0]).toEqual({ steps: ['true'], tags: ['true'], dependencies: ['true'] });
     const [bobsQuest] = await app.sql<{ id: string }>('select id from quests where user_id = ?', [bob]);
     // Alice, knowing the id of Bob's quest: a step she adds to it stays hers (Bob never sees it); one under his name is refused.
     await expect(

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity, SpaceRef } from '../../core/invocation.js';
-import type { Reply } from '../../core/reply.js';
-import { startTestApp, type TestApp } from '../../testing/test-app.js';
+import { linkCodeIn, startTestApp, type TestApp } from '../../testing/test-app.js';
 import { leaderboardWritesSettled, periodWindow } from '../leaderboard/leaderboard.service.js';
 
 let app: TestApp;
@@ -17,55 +16,38 @@ const slack = (id: string): Identity => ({ platform: 'slack', scope: 'TLINK', pl
 const guild: SpaceRef = { platform: 'discord', externalId: 'guild-link', name: 'Guild' };
 const workspace: SpaceRef = { platform: 'slack', externalId: 'TLINK', name: 'Workspace' };
 
-async function run(line: string, who: Identity, space?: SpaceRef): Promise<Reply> {
-  return app.run(line, who, space);
-}
-async function ok(line: string, who: Identity, space?: SpaceRef): Promise<Reply> {
-  const reply = await run(line, who, space);
-  if (reply.tone === 'error') throw new Error(`${line}: ${reply.text}`);
-  return reply;
-}
-async function userIdOf(who: Identity): Promise<string | undefined> {
-  const [row] = await app.sql<{ user_id: string }>('select user_id from user_identities where platform = ? and platform_user_id = ?', [
-    who.platform,
-    who.platformUserId,
-  ]);
-  return row?.user_id;
-}
-const codeIn = (reply: Reply) => /\*\*([A-Z0-9]{4}-[A-Z0-9]{4})\*\*/.exec(reply.text ?? '')![1]!;
-
 describe('/questlog link', () => {
   it('joins an empty account to one with data without asking, once per code', async () => {
     const d = discord('l-1');
     const s = slack('UL1');
-    await ok('/quest create "From Discord"', d);
-    await ok('/quest complete #1', d);
-    const issued = await ok('/questlog link', d);
+    await app.ok('/quest create "From Discord"', d);
+    await app.ok('/quest complete #1', d);
+    const issued = await app.ok('/questlog link', d);
     expect(issued).toMatchObject({ ephemeral: true });
-    const code = codeIn(issued);
-    await ok('/questlog help', s); // the Slack side exists, empty
-    const slackUser = await userIdOf(s);
+    const code = linkCodeIn(issued);
+    await app.ok('/questlog help', s); // the Slack side exists, empty
+    const slackUser = await app.findUserId(s);
 
-    const linked = await ok(`/questlog link code:${code.toLowerCase()}`, s);
+    const linked = await app.ok(`/questlog link code:${code.toLowerCase()}`, s);
     expect(linked.text).toContain('one Questlog profile with 1 quest');
-    const discordUser = await userIdOf(d);
-    expect(await userIdOf(s)).toBe(discordUser);
+    const discordUser = await app.findUserId(d);
+    expect(await app.findUserId(s)).toBe(discordUser);
     expect(await app.sql('select id from users where id = ?', [slackUser])).toEqual([]);
-    expect(JSON.stringify(await ok('/quest view #1', s))).toContain('From Discord');
+    expect(JSON.stringify(await app.ok('/quest view #1', s))).toContain('From Discord');
 
-    const again = await run(`/questlog link code:${code}`, slack('UL1b'));
+    const again = await app.run(`/questlog link code:${code}`, slack('UL1b'));
     expect(again).toMatchObject({ tone: 'error', text: expect.stringContaining('unknown, used or expired') });
   });
 
   it('refuses malformed, unknown and own codes, changing nothing', async () => {
     const d = discord('l-2');
-    expect(await run('/questlog link code:abc', d)).toMatchObject({ tone: 'error', text: expect.stringContaining('`code` must be the 8 letters') });
-    expect(await run('/questlog link code:ZZZZ-ZZZZ', d)).toMatchObject({ tone: 'error', text: expect.stringContaining('unknown, used or expired') });
-    const code = codeIn(await ok('/questlog link', d));
-    expect(await run(`/questlog link code:${code}`, d)).toMatchObject({ tone: 'error', text: expect.stringContaining('same Questlog profile') });
+    expect(await app.run('/questlog link code:abc', d)).toMatchObject({ tone: 'error', text: expect.stringContaining('`code` must be the 8 letters') });
+    expect(await app.run('/questlog link code:ZZZZ-ZZZZ', d)).toMatchObject({ tone: 'error', text: expect.stringContaining('unknown, used or expired') });
+    const code = linkCodeIn(await app.ok('/questlog link', d));
+    expect(await app.run(`/questlog link code:${code}`, d)).toMatchObject({ tone: 'error', text: expect.stringContaining('same Questlog profile') });
     // A new code replaces the previous one.
-    const next = codeIn(await ok('/questlog link', d));
-    expect(await run(`/questlog link code:${code}`, slack('UL2'))).toMatchObject({ tone: 'error' });
+    const next = linkCodeIn(await app.ok('/questlog link', d));
+    expect(await app.run(`/questlog link code:${code}`, slack('UL2'))).toMatchObject({ tone: 'error' });
     expect(next).not.toBe(code);
   });
 
@@ -73,45 +55,45 @@ describe('/questlog link', () => {
     const d = discord('l-3');
     const s = slack('UL3');
     // Discord: 2 quests, one done, category Work, tag urgent.
-    await ok('/category create Work', d, guild);
-    await ok('/quest create "D one" category:Work difficulty:hard', d, guild);
-    await ok('/quest create "D two"', d, guild);
-    await ok('/tag add #1 urgent', d, guild);
-    await ok('/quest complete #1', d, guild);
+    await app.ok('/category create Work', d, guild);
+    await app.ok('/quest create "D one" category:Work difficulty:hard', d, guild);
+    await app.ok('/quest create "D two"', d, guild);
+    await app.ok('/tag add #1 urgent', d, guild);
+    await app.ok('/quest complete #1', d, guild);
     // Slack: 3 quests (it survives), two done, category WORK, tag Urgent, project Home.
-    await ok('/category create WORK', s, workspace);
-    await ok('/project create Home', s, workspace);
-    await ok('/quest create "S one" category:WORK', s, workspace);
-    await ok('/quest create "S two"', s, workspace);
-    await ok('/quest create "S three" project:Home', s, workspace);
-    await ok('/tag add #2 Urgent', s, workspace);
-    await ok('/step add #3 "a step"', s, workspace);
-    await ok('/step done #3 1', s, workspace);
-    await ok('/quest complete #1', s, workspace);
-    await ok('/quest complete #2', s, workspace);
-    const discordUser = (await userIdOf(d))!;
-    const slackUser = (await userIdOf(s))!;
+    await app.ok('/category create WORK', s, workspace);
+    await app.ok('/project create Home', s, workspace);
+    await app.ok('/quest create "S one" category:WORK', s, workspace);
+    await app.ok('/quest create "S two"', s, workspace);
+    await app.ok('/quest create "S three" project:Home', s, workspace);
+    await app.ok('/tag add #2 Urgent', s, workspace);
+    await app.ok('/step add #3 "a step"', s, workspace);
+    await app.ok('/step done #3 1', s, workspace);
+    await app.ok('/quest complete #1', s, workspace);
+    await app.ok('/quest complete #2', s, workspace);
+    const discordUser = (await app.findUserId(d))!;
+    const slackUser = (await app.findUserId(s))!;
     const xp = async (id: string) =>
       (await app.sql<{ experience_points: number }>('select experience_points from users where id = ?', [id]))[0]!.experience_points;
     const [dXp, sXp] = [await xp(discordUser), await xp(slackUser)];
-    await ok('/leaderboard', d, guild);
+    await app.ok('/leaderboard', d, guild);
     await leaderboardWritesSettled(app.kv);
     // A table the merge knows nothing about (added by a later feature): its rows move instead of cascading away.
     await app.sql('create table link_test_later_feature (id serial primary key, user_id uuid not null references users (id) on delete cascade, note text)');
     await app.sql(`insert into link_test_later_feature (user_id, note) values (?, 'discord side')`, [discordUser]);
 
-    const code = codeIn(await ok('/questlog link', d));
-    const prompt = await ok(`/questlog link code:${code}`, s, workspace);
+    const code = linkCodeIn(await app.ok('/questlog link', d));
+    const prompt = await app.ok(`/questlog link code:${code}`, s, workspace);
     expect(prompt.title).toBe('Merge the two accounts?');
     expect(prompt.text).toContain('this account has 3 quests');
     expect(prompt.text).toContain('the Discord account get numbers after');
     expect(prompt.buttons).toEqual([expect.objectContaining({ action: `questlog link code:${code} confirm:yes`, style: 'danger' })]);
-    expect(await userIdOf(d)).toBe(discordUser); // nothing merged yet
+    expect(await app.findUserId(d)).toBe(discordUser); // nothing merged yet
 
-    const merged = await ok(prompt.buttons![0]!.action, s, workspace);
+    const merged = await app.ok(prompt.buttons![0]!.action, s, workspace);
     expect(merged.text).toContain('5 quests');
     expect(merged.text).toContain('#1…#2 become #4…#5');
-    expect(await userIdOf(d)).toBe(slackUser);
+    expect(await app.findUserId(d)).toBe(slackUser);
     expect(await app.sql('select id from users where id = ?', [discordUser])).toEqual([]);
 
     const quests = await app.sql<{ number: number; title: string; category: string | null }>(
@@ -160,14 +142,14 @@ describe('/questlog link', () => {
     expect(spaces.map((r) => r.external_id)).toEqual(['TLINK', 'guild-link']);
 
     // One quest list from both platforms; the old leaderboard place is gone, the merged total is there.
-    expect(JSON.stringify(await ok('/quest view #4', d, guild))).toContain('D one');
+    expect(JSON.stringify(await app.ok('/quest view #4', d, guild))).toContain('D one');
     await leaderboardWritesSettled(app.kv);
     const [space] = await app.sql<{ id: string }>('select id from spaces where external_id = ?', [guild.externalId]);
     const board = `lb:${space!.id}:${periodWindow('week', now).label}`;
     expect(await app.kv.zscore(board, discordUser)).toBeNull();
     expect(await app.kv.zscore(board, slackUser)).toBe(dXp + sXp);
     // Completing a renumbered quest works on the merged profile.
-    await ok('/quest complete #5', d, guild);
+    await app.ok('/quest complete #5', d, guild);
     const [audit] = await app.sql<{ counts: Record<string, number> }>(`select counts from privacy_audit where action = 'link' order by at desc limit 1`);
     // Other rows: the later feature's row and the two moved quests' search documents.
     expect(audit!.counts).toMatchObject({ quests_moved: 2, categories_merged: 1, tags_merged: 1, other_rows: 3 });

@@ -17,33 +17,22 @@ afterAll(async () => app?.close());
 const guild: SpaceRef = { platform: 'discord', externalId: 'guild-privacy', name: 'Guild' };
 const discord = (id: string, name = id): Identity => ({ platform: 'discord', scope: '', platformUserId: id, displayName: name });
 
-async function ok(line: string, user: string | Identity, space?: SpaceRef): Promise<Reply> {
-  const reply = await app.run(line, user, space);
-  if (reply.tone === 'error') throw new Error(`${line}: ${reply.text}`);
-  return reply;
-}
-
-async function userIdOf(platformUserId: string): Promise<string | undefined> {
-  const [row] = await app.sql<{ user_id: string }>('select user_id from user_identities where platform_user_id = ?', [platformUserId]);
-  return row?.user_id;
-}
-
 /** A user with a row in every table that can hold their data. */
 async function busyUser(who: Identity, space?: SpaceRef): Promise<string> {
-  await ok('/category create Work', who, space);
-  await ok('/project create Launch', who, space);
-  await ok('/quest create "Write the report" difficulty:hard estimate:2h category:Work project:Launch', who, space);
-  await ok('/quest create "Send it" difficulty:easy', who, space);
-  await ok('/step add #1 "Outline"', who, space);
-  await ok('/step add #1 "Draft"', who, space);
-  await ok('/step done #1 1', who, space);
-  await ok('/tag add #1 urgent', who, space);
-  await ok('/quest depend #2 on:#1', who, space);
+  await app.ok('/category create Work', who, space);
+  await app.ok('/project create Launch', who, space);
+  await app.ok('/quest create "Write the report" difficulty:hard estimate:2h category:Work project:Launch', who, space);
+  await app.ok('/quest create "Send it" difficulty:easy', who, space);
+  await app.ok('/step add #1 "Outline"', who, space);
+  await app.ok('/step add #1 "Draft"', who, space);
+  await app.ok('/step done #1 1', who, space);
+  await app.ok('/tag add #1 urgent', who, space);
+  await app.ok('/quest depend #2 on:#1', who, space);
   // One step is still open: completing asks first, force:yes completes anyway.
-  await ok('/quest complete #1 force:yes', who, space);
-  await ok('/settings reminder 08:30', who, space);
-  await ok('/quest edit #2 repeat:daily', who, space);
-  const userId = (await userIdOf(who.platformUserId))!;
+  await app.ok('/quest complete #1 force:yes', who, space);
+  await app.ok('/settings reminder 08:30', who, space);
+  await app.ok('/quest edit #2 repeat:daily', who, space);
+  const userId = (await app.findUserId(who))!;
   const [quest] = await app.sql<{ id: string }>('select id from quests where user_id = ? and number = 1', [userId]);
   // Tables no command writes yet.
   await app.sql(`insert into notification_preferences (user_id, notification_type) values (?, 'reminder')`, [userId]);
@@ -105,7 +94,7 @@ describe('/questlog export', () => {
     const me = discord('exp-1', 'Exporter');
     const userId = await busyUser(me, guild);
     await busyUser(discord('exp-other', 'Someone Else'), guild);
-    const reply = await ok('/questlog export', me, guild);
+    const reply = await app.ok('/questlog export', me, guild);
     expect(reply).toMatchObject({ ephemeral: true, tone: 'info' });
     expect(reply.files).toHaveLength(1);
     expect(reply.files![0]).toMatchObject({ name: 'questlog-export-2026-11-24.json', contentType: 'application/json' });
@@ -179,21 +168,21 @@ describe('/questlog export', () => {
 describe('/questlog forget-me', () => {
   it('asks first and deletes nothing without confirmation', async () => {
     const me = discord('forget-ask');
-    await ok('/quest create "Keep me"', me);
-    const prompt = await ok('/questlog forget-me', me);
+    await app.ok('/quest create "Keep me"', me);
+    const prompt = await app.ok('/questlog forget-me', me);
     expect(prompt).toMatchObject({ ephemeral: true, title: 'Delete everything Questlog knows about you?' });
     expect(prompt.text).toContain('your 1 quest with');
     expect(prompt.text).toContain('your Discord account');
     expect(prompt.buttons?.[0]).toMatchObject({ action: 'questlog forget-me confirm:yes', style: 'danger' });
-    expect(await userIdOf('forget-ask')).toBeDefined();
+    expect(await app.findUserId(me)).toBeDefined();
   });
 
   it('deletes the user and every row about them, their kv entries and leaderboard places, and keeps an anonymous audit row', async () => {
     const me = discord('forget-1', 'Forgetful');
     const userId = await busyUser(me, guild);
     const otherId = await busyUser(discord('forget-keep', 'Stays'), guild);
-    await ok('/leaderboard', me, guild); // builds the cached boards
-    await ok('/leaderboard all', me, guild);
+    await app.ok('/leaderboard', me, guild); // builds the cached boards
+    await app.ok('/leaderboard all', me, guild);
     await leaderboardWritesSettled(app.kv);
     const [space] = await app.sql<{ id: string }>('select id from spaces where external_id = ?', [guild.externalId]);
     const weekBoard = `lb:${space!.id}:${periodWindow('week', now).label}`;
@@ -208,7 +197,7 @@ describe('/questlog forget-me', () => {
       (await app.sql<{ id: string }>('select id from quests where user_id = ?', [otherId])).map((q) => q.id),
     );
 
-    const reply = await ok('/questlog forget-me confirm:yes', me, guild);
+    const reply = await app.ok('/questlog forget-me confirm:yes', me, guild);
     expect(reply).toMatchObject({ ephemeral: true, tone: 'success' });
     await leaderboardWritesSettled(app.kv);
 
@@ -231,8 +220,8 @@ describe('/questlog forget-me', () => {
     expect(JSON.stringify(audit)).not.toMatch(/forget-1|Forgetful|[0-9a-f]{8}-[0-9a-f]{4}-/);
 
     // The identity starts over.
-    const fresh = await ok('/profile', me, guild);
-    expect(await userIdOf('forget-1')).not.toBe(userId);
+    const fresh = await app.ok('/profile', me, guild);
+    expect(await app.findUserId(me)).not.toBe(userId);
     expect(fresh.tone).not.toBe('error');
   });
 });

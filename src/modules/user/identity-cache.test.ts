@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../core/dispatch.js';
 import { splitCommandLine, type Identity } from '../../core/invocation.js';
 import type { Reply } from '../../core/reply.js';
-import { startTestApp, type TestApp } from '../../testing/test-app.js';
+import { linkCodeIn, startTestApp, type TestApp } from '../../testing/test-app.js';
 import { openRequest } from '../services.js';
 import { UserDirectory } from './user.service.js';
 
@@ -44,24 +44,16 @@ async function ok(reply: Promise<Reply>): Promise<Reply> {
   if (r.tone === 'error') throw new Error(r.text);
   return r;
 }
-async function userIdOf(who: Identity): Promise<string | undefined> {
-  const [row] = await app.sql<{ user_id: string }>('select user_id from user_identities where platform = ? and platform_user_id = ?', [
-    who.platform,
-    who.platformUserId,
-  ]);
-  return row?.user_id;
-}
-const codeIn = (reply: Reply) => /\*\*([A-Z0-9]{4}-[A-Z0-9]{4})\*\*/.exec(reply.text ?? '')![1]!;
 
 describe('the identity memo after forget-me and link', () => {
   it('after forget-me on the same replica, the next command starts a fresh user', async () => {
     const who = discord('c-1');
     await ok(onA('/quest create "Before"', who));
-    const before = await userIdOf(who);
+    const before = await app.findUserId(who);
     await ok(onA('/questlog forget-me confirm:yes', who));
     const created = await ok(onA('/quest create "After"', who));
     expect(created.title).toBe('#1 After');
-    const after = await userIdOf(who);
+    const after = await app.findUserId(who);
     expect(after).toBeDefined();
     expect(after).not.toBe(before);
   });
@@ -69,12 +61,12 @@ describe('the identity memo after forget-me and link', () => {
   it('after forget-me on another replica, writes and reads act on a fresh user at once', async () => {
     const who = discord('c-2');
     await ok(onB('/quest create "Before"', who)); // B remembers the identity
-    const before = await userIdOf(who);
+    const before = await app.findUserId(who);
     await ok(onA('/questlog forget-me confirm:yes', who));
 
     const created = await onB('/quest create "After"', who);
     expect(created).toMatchObject({ title: '#1 After' });
-    const after = await userIdOf(who);
+    const after = await app.findUserId(who);
     expect(after).not.toBe(before);
     const list = await ok(onB('/quest list', who));
     expect(list.text).toContain('After');
@@ -88,7 +80,7 @@ describe('the identity memo after forget-me and link', () => {
     const shown = await onB('/settings show', who);
     expect(shown).toMatchObject({ tone: 'info' });
     expect(shown.fields?.[0]?.value).toMatch(/^UTC /);
-    expect(await userIdOf(who)).toBeDefined();
+    expect(await app.findUserId(who)).toBeDefined();
   });
 
   it('after a link on another replica, the absorbed identity acts on the survivor', async () => {
@@ -96,11 +88,11 @@ describe('the identity memo after forget-me and link', () => {
     const s = slack('UC4');
     await ok(onA('/quest create "From Discord"', d));
     await ok(onB('/profile', s)); // B remembers the Slack identity's own (empty) user
-    const absorbed = await userIdOf(s);
-    const code = codeIn(await ok(onA('/questlog link', d)));
+    const absorbed = await app.findUserId(s);
+    const code = linkCodeIn(await ok(onA('/questlog link', d)));
     await ok(onA(`/questlog link code:${code}`, s));
-    const survivor = await userIdOf(d);
-    expect(await userIdOf(s)).toBe(survivor);
+    const survivor = await app.findUserId(d);
+    expect(await app.findUserId(s)).toBe(survivor);
     expect(survivor).not.toBe(absorbed);
 
     const created = await onB('/quest create "From Slack"', s);
@@ -118,7 +110,7 @@ describe('the identity memo after forget-me and link', () => {
     const s = slack('UC5');
     await ok(onA('/quest create "Shared"', d));
     await ok(onB('/quest list', s, replicaC)); // C remembers the Slack identity's empty user
-    const code = codeIn(await ok(onA('/questlog link', d)));
+    const code = linkCodeIn(await ok(onA('/questlog link', d)));
     await ok(onA(`/questlog link code:${code}`, s));
     await new Promise((resolve) => setTimeout(resolve, 250));
     const list = await ok(onB('/quest list', s, replicaC));
