@@ -223,6 +223,65 @@ describe('/step', () => {
   });
 });
 
+describe('/step done by position (one round trip) agrees with the locked path', () => {
+  const userId = async (user: string) =>
+    (await app.sql<{ user_id: string }>(`select user_id from user_identities where platform = 'console' and platform_user_id = ?`, [user]))[0]!.user_id;
+  const stepsDone = async (user: string) =>
+    Number((await app.sql<{ n: number }>(`select coalesce(sum(steps_done), 0) as n from user_stats where user_id = ?`, [await userId(user)]))[0]!.n);
+  const completedLogs = async (user: string) =>
+    app.sql<{ action_data: Record<string, unknown> }>(
+      `select action_data from user_behavior_logs where user_id = ? and action_type = 'step_completed' order by "timestamp", id`,
+      [await userId(user)],
+    );
+
+  it('logs the same entry whether the step is named by position or by title', async () => {
+    const q = await newQuest('Two ways', 'positional');
+    await app.run(`/step add ${q} Alpha`, 'positional');
+    await app.run(`/step add ${q} Beta`, 'positional');
+    await app.run(`/step done ${q} 2`, 'positional');
+    await app.run(`/step done ${q} alpha`, 'positional');
+    const [quest] = await app.sql<{ id: string }>(`select id from quests where user_id = ? and number = ?`, [await userId('positional'), q]);
+    const stored = await app.sql<{ id: string; title: string }>(`select id, title from quest_steps where quest_id = ? order by order_index`, [quest!.id]);
+    expect((await completedLogs('positional')).map((r) => r.action_data)).toEqual([
+      { questId: quest!.id, stepId: stored[1]!.id, position: 2 },
+      { questId: quest!.id, stepId: stored[0]!.id, position: 1 },
+    ]);
+    expect(await stepsDone('positional')).toBe(2);
+  });
+
+  it('ticks a step once when the same /step done races itself', async () => {
+    const q = await newQuest('Raced tick', 'racer');
+    for (const step of ['One', 'Two', 'Three']) await app.run(`/step add ${q} ${step}`, 'racer');
+    const replies = await Promise.all(Array.from({ length: 10 }, () => app.run(`/step done ${q} 2`, 'racer')));
+    expect(replies.filter((r) => r.tone !== 'error').map((r) => r.text)).toEqual([expect.stringContaining('Step 2 done: **Two**')]);
+    for (const reply of replies.filter((r) => r.tone === 'error')) expect(reply.text).toMatch(/Step 2 of #\d+ \(Two\) is already done/);
+    expect((await storedSteps(q, 'racer')).map((s) => s.completed)).toEqual([false, true, false]);
+    expect(await stepsDone('racer')).toBe(1);
+    expect(await completedLogs('racer')).toHaveLength(1);
+  });
+
+  it('ticks the step that holds the position when the reply is written, under concurrent moves', async () => {
+    const q = await newQuest('Moving target', 'mover');
+    for (let i = 1; i <= 6; i++) await app.run(`/step add ${q} "Step ${i}"`, 'mover');
+    const lines = [...Array.from({ length: 6 }, (_, i) => `/step move ${q} ${6 - i} 1`), ...Array.from({ length: 6 }, (_, i) => `/step done ${q} ${i + 1}`)];
+    const replies = await Promise.all(lines.map((line) => app.run(line, 'mover')));
+    const ticked = replies.flatMap((r) => /Step \d+ done: \*\*(Step \d)\*\*/.exec(r.text ?? '')?.[1] ?? []);
+    const refused = replies.filter((r) => r.tone === 'error');
+    for (const reply of refused) expect(reply.text).toMatch(/is already done/);
+    expect(ticked.length + refused.length).toBe(6);
+    const stored = await storedSteps(q, 'mover');
+    expect(
+      stored
+        .filter((s) => s.completed)
+        .map((s) => s.title)
+        .sort(),
+    ).toEqual([...ticked].sort());
+    expect(await stepsDone('mover')).toBe(ticked.length);
+    expect(await completedLogs('mover')).toHaveLength(ticked.length);
+    await expectDense(q, 'mover');
+  });
+});
+
 describe('steps and achievements', () => {
   it('counts steps ticked off and unticked towards the steps-done counter', async () => {
     const number = await newQuest('Counted steps', 'stepper');

@@ -5,6 +5,7 @@ import { Category } from '../category/category.entity.js';
 import type { DependencyType, Difficulty, Priority, QuestStatus } from '../columns.js';
 import { Project } from '../project/project.entity.js';
 import { escapeLike } from '../shared/like.js';
+import { statusIn } from '../shared/status-in.js';
 import { User } from '../user/user.entity.js';
 import type { CompletedQuest } from './completion.js';
 import type { DueWindow } from './due.rules.js';
@@ -113,11 +114,6 @@ const GROUP = { category: Category, project: Project } as const;
 
 /** `case priority when 'URGENT' then 4 ... end`, from the rules' order. */
 const PRIORITY_RANK = (alias: string) => `case ${alias}.priority ${PRIORITY_ORDER.map((p) => `when '${p}' then ${priorityRank(p)}`).join(' ')} end`;
-/**
- * `<column> in ('A', 'B')` for a fixed list of statuses (enum words, written into the text): a plain
- * filter for the planner, where `in (select jsonb_array_elements_text(?))` plans a semi-join on every call.
- */
-const statusIn = (column: string, statuses: readonly QuestStatus[]) => `${column} in (${statuses.map((s) => `'${s}'`).join(', ')})`;
 const IS_FINISHED = (alias: string) => statusIn(`${alias}.status`, FINISHED_STATUSES);
 
 /** Quests and their dependencies: the quest feature's only access to the database. */

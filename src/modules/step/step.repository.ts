@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BehaviorLogRepository, type BehaviorEntry } from '../analytics/behavior-log.repository.js';
 import type { Difficulty, QuestStatus } from '../columns.js';
-import type { QuestKey } from '../quest/quest.rules.js';
+import { FINISHED_STATUSES, type QuestKey } from '../quest/quest.rules.js';
 import { sendStatements, type Statement } from '../shared/send-together.js';
+import { statusIn } from '../shared/status-in.js';
 import { QuestStep } from './step.entity.js';
 import type { StepRow } from './step.rules.js';
 
@@ -52,32 +53,60 @@ export class StepRepository {
    * before a concurrent change committed). Must run in a transaction.
    */
   async lockWithSteps(userId: string, key: QuestKey): Promise<QuestWithSteps | null> {
-    const [target, value] = 'number' in key ? ['number', key.number] : ['id', key.id];
-    // raw: every step command starts here (step add and step done are hot); building these two as query
-    // builders cost more CPU (75-190 µs each, profiled) than the round trip itself; see npm run bench -- quests.
-    const [questRows = [], stepRows = []] = await sendStatements(this.em, [
+    const [questRows = [], stepRows = []] = await sendStatements(this.em, this.lockStatements(userId, key));
+    return toQuestWithSteps(questRows, stepRows);
+  }
+
+  // raw: every step command starts here (step add and step done are hot); building these two as query
+  // builders cost more CPU (75-190 µs each, profiled) than the round trip itself; see npm run bench -- quests.
+  private lockStatements(userId: string, key: QuestKey): Statement[] {
+    const [target, value] = keyColumn(key);
+    return [
       { sql: `select id, number, title, status, difficulty from quests where user_id = ? and ${target} = ? for update`, params: [userId, value] },
       {
         sql: `select s.id, s.title, s.completed, s.order_index from quest_steps s join quests q on q.id = s.quest_id
           where q.user_id = ? and q.${target} = ? order by s.order_index asc, s.created_at asc, s.id asc`,
         params: [userId, value],
       },
-    ]);
-    const quest = questRows[0] as Pick<QuestWithSteps, 'id' | 'number' | 'title' | 'status' | 'difficulty'> | undefined;
-    if (!quest) return null;
-    return {
-      id: quest.id,
-      number: quest.number,
-      title: quest.title,
-      status: quest.status,
-      difficulty: quest.difficulty,
-      steps: stepRows.map((row) => ({
-        id: row.id as string,
-        title: row.title as string,
-        completed: Boolean(row.completed),
-        orderIndex: Number(row.order_index),
-      })),
+    ];
+  }
+
+  /**
+   * `/step done` by position in one round trip, the hot path of the step
+   * commands: one simple query, so one implicit transaction, that locks the
+   * quest row (FOR UPDATE), reads its steps after the lock (as
+   * `lockWithSteps`), then ticks the step at `position` in checklist order,
+   * counts it in the user's steps-done counter and logs it, only if the quest
+   * is not finished and the step is still open. It does what the locked path
+   * does with the writes `complete` + `count` and the same log entry, and
+   * skips every write when any of those checks fails: `completedId` is then
+   * null and the caller decides why from the quest and steps it read.
+   */
+  async completeAtPosition(userId: string, key: QuestKey, position: number, at: Date): Promise<{ quest: QuestWithSteps | null; completedId: string | null }> {
+    const [target, value] = keyColumn(key);
+    const lock = this.lockStatements(userId, key);
+    // raw: the tick, the counter and the log depend on the row the lock found; writable CTEs in one
+    // statement keep step done at one round trip (5 through a transaction, npm run bench -- quests).
+    const tick: Statement = {
+      sql: `with target as (
+          select s.id, s.quest_id from quest_steps s join quests q on q.id = s.quest_id
+          where q.user_id = ? and q.${target} = ? and not ${statusIn('q.status', FINISHED_STATUSES)}
+          order by s.order_index asc, s.created_at asc, s.id asc offset ? limit 1
+        ), done as (
+          update quest_steps s set completed = true, completed_at = ? from target where s.id = target.id and not s.completed
+          returning s.id, s.quest_id
+        ), counted as (
+          insert into user_stats (user_id, steps_done) select ?, 1 from done
+          on conflict (user_id) do update set steps_done = greatest(0, user_stats.steps_done + 1)
+        ), logged as (
+          insert into user_behavior_logs (user_id, action_type, action_data)
+          select ?, 'step_completed', jsonb_build_object('questId', quest_id, 'stepId', id, 'position', ?::int) from done
+        )
+        select id from done`,
+      params: [userId, value, position - 1, at.toISOString(), userId, userId, position],
     };
+    const [questRows = [], stepRows = [], doneRows = []] = await sendStatements(this.em, [...lock, tick]);
+    return { quest: toQuestWithSteps(questRows, stepRows), completedId: (doneRows[0]?.id as string | undefined) ?? null };
   }
 
   /** Applies a change's writes and its behavior log entry together, in one round trip. */
@@ -110,4 +139,28 @@ export class StepRepository {
         };
     }
   }
+}
+
+/** The quests column a key names the quest by, and its value. */
+function keyColumn(key: QuestKey): ['number', number] | ['id', string] {
+  return 'number' in key ? ['number', key.number] : ['id', key.id];
+}
+
+/** The quest row and its step rows as the lock statements return them; null when the quest was not found. */
+function toQuestWithSteps(questRows: Array<Record<string, unknown>>, stepRows: Array<Record<string, unknown>>): QuestWithSteps | null {
+  const quest = questRows[0] as Pick<QuestWithSteps, 'id' | 'number' | 'title' | 'status' | 'difficulty'> | undefined;
+  if (!quest) return null;
+  return {
+    id: quest.id,
+    number: quest.number,
+    title: quest.title,
+    status: quest.status,
+    difficulty: quest.difficulty,
+    steps: stepRows.map((row) => ({
+      id: row.id as string,
+      title: row.title as string,
+      completed: Boolean(row.completed),
+      orderIndex: Number(row.order_index),
+    })),
+  };
 }

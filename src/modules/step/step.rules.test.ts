@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPosition, isDense, moveInOrder, resolveStep, type StepRow } from './step.rules.js';
+import { checkPosition, isDense, moveInOrder, resolveStep, stepPosition, type StepRow } from './step.rules.js';
 
 const steps: StepRow[] = [
   { id: 'a', title: 'Draft outline', completed: true, orderIndex: 1 },
@@ -32,6 +32,24 @@ describe('resolveStep', () => {
 
   it('explains that a quest without steps has none to name', () => {
     expect(() => resolveStep([], '1', 3)).toThrow(/Quest #3 has no steps yet/);
+  });
+});
+
+describe('stepPosition', () => {
+  it.each([
+    ['2', 2],
+    [' 4 ', 4],
+    ['02', 2],
+    ['0', 0],
+    ['9007199254740991', 9007199254740991],
+    ['9007199254740992', null],
+    ['-1', null],
+    ['1.5', null],
+    ['2nd', null],
+    ['draft', null],
+    ['', null],
+  ])('reads %j as %j', (ref, position) => {
+    expect(stepPosition(ref)).toBe(position);
   });
 });
 

@@ -37,6 +37,12 @@ export function resolveStep(steps: readonly StepRow[], ref: string, questNumber:
   throw new ConflictError(stepMessages.ambiguous({ number: questNumber, text, shown, more: matches.length > 5 }));
 }
 
+/** The position a step reference names, when it is one (`2`, ` 2 `); null for a title fragment. */
+export function stepPosition(ref: string): number | null {
+  const text = ref.trim();
+  return /^\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
+}
+
 /** Positions run 1..max; anything else names the option and the range for this quest. */
 export function checkPosition(field: string, position: number, max: number, questNumber: number): void {
   if (max === 0) {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
+import type { Message } from '../../core/messages.js';
 import type { QuestRow, QuestService } from '../quest/quest.service.js';
 import { stepMessages } from './step.messages.js';
 import { StepRepository, type QuestWithSteps, type StepWrite } from './step.repository.js';
-import { checkPosition, isDense, moveInOrder, resolveStep, type StepRow } from './step.rules.js';
+import { checkPosition, isDense, moveInOrder, resolveStep, stepPosition, type StepRow } from './step.rules.js';
 
 /** A quest with its ordered checklist: what every step reply shows. */
 export interface StepView extends Pick<QuestRow, 'id' | 'number' | 'title' | 'status' | 'difficulty'> {
@@ -59,7 +60,28 @@ export class StepService {
     });
   }
 
+  /**
+   * Ticks a step off. A step named by its position takes the repository's
+   * one-round-trip path; when that ticks nothing, the quest and steps it read
+   * under the lock say why, with the same errors as the locked path. A title
+   * fragment (or a state that changed between the two) takes the locked path.
+   */
   async completeStep(userId: string, questRef: string, stepRef: string, now: Date): Promise<StepChange> {
+    const position = stepPosition(stepRef);
+    if (position !== null && position >= 1) {
+      const { key, missing } = await this.quests.questKey(userId, questRef);
+      const { quest, completedId } = await this.repo.completeAtPosition(userId, key, position, now);
+      const locked = acceptingChanges(quest, missing);
+      const step = resolveStep(locked.steps, stepRef, locked.number);
+      if (completedId === step.id) {
+        const { steps, ...rest } = locked;
+        return {
+          step: { title: step.title, position: step.position },
+          quest: { ...rest, steps: steps.map((s) => (s.id === step.id ? { ...s, completed: true } : s)) },
+        };
+      }
+      if (step.completed) throw new ConflictError(stepMessages.already_done({ position: step.position, number: locked.number, title: step.title }));
+    }
     return this.change(userId, questRef, async (steps, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => !s.completed);
       if (step.completed) throw new ConflictError(stepMessages.already_done({ position: step.position, number: quest.number, title: step.title }));
@@ -128,15 +150,20 @@ export class StepService {
   private async change(userId: string, questRef: string, apply: (steps: StepRepository, quest: QuestWithSteps) => Promise<Applied>): Promise<StepChange> {
     const { key, missing } = await this.quests.questKey(userId, questRef);
     return this.repo.transactional(async (steps) => {
-      const locked = await steps.lockWithSteps(userId, key);
-      if (!locked) throw new NotFoundError(missing);
-      if (locked.status === 'COMPLETED') throw new ConflictError(stepMessages.quest_completed({ number: locked.number }));
-      if (locked.status === 'ARCHIVED') throw new ConflictError(stepMessages.quest_archived({ number: locked.number }));
+      const locked = acceptingChanges(await steps.lockWithSteps(userId, key), missing);
       const { steps: after, ...applied } = await apply(steps, locked);
       const { steps: _before, ...quest } = locked;
       return { ...applied, quest: { ...quest, steps: after } };
     });
   }
+}
+
+/** The quest read under its lock, if it exists and accepts step changes; otherwise the error that says why not. */
+function acceptingChanges(locked: QuestWithSteps | null, missing: Message): QuestWithSteps {
+  if (!locked) throw new NotFoundError(missing);
+  if (locked.status === 'COMPLETED') throw new ConflictError(stepMessages.quest_completed({ number: locked.number }));
+  if (locked.status === 'ARCHIVED') throw new ConflictError(stepMessages.quest_archived({ number: locked.number }));
+  return locked;
 }
 
 /**
