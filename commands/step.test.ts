@@ -282,6 +282,38 @@ describe('/step done by position (one round trip) agrees with the locked path', 
   });
 });
 
+describe('/step add at the end (one round trip) agrees with the locked path', () => {
+  it('appends racing adds at 1..n and logs each at its position', async () => {
+    const q = await newQuest('Many hands', 'appender');
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => app.run(`/step add ${q} "Part ${i}"`, 'appender')));
+    expect(replies.filter((r) => r.tone === 'error')).toEqual([]);
+    const positions = replies.map((r) => Number(/Added step (\d+):/.exec(r.text ?? '')?.[1])).sort((a, b) => a - b);
+    expect(positions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const stored = await storedSteps(q, 'appender');
+    expect(stored).toHaveLength(10);
+    await expectDense(q, 'appender');
+    const logged = await app.sql<{ position: number }>(
+      `select (l.action_data->>'position')::int as position from user_behavior_logs l join quest_steps s on s.id = (l.action_data->>'stepId')::uuid
+       where l.action_type = 'step_added' and s.title like 'Part %' and l.user_id = s.user_id order by s.order_index`,
+    );
+    expect(logged.map((r) => r.position)).toEqual(positions);
+  });
+
+  it('renumbers steps with gaps first, as the locked path does', async () => {
+    const q = await newQuest('Gappy', 'appender');
+    for (const step of ['A', 'B']) await app.run(`/step add ${q} ${step}`, 'appender');
+    await app.sql(
+      `update quest_steps set order_index = order_index * 10 where quest_id = (select q.id from quests q join user_identities i on i.user_id = q.user_id
+       where i.platform_user_id = 'appender' and q.number = ?)`,
+      [q],
+    );
+    const reply = await app.run(`/step add ${q} C`, 'appender');
+    expect(reply.text).toContain('Added step 3: **C**');
+    expect(await titles(q, 'appender')).toEqual(['A', 'B', 'C']);
+    await expectDense(q, 'appender');
+  });
+});
+
 describe('steps and achievements', () => {
   it('counts steps ticked off and unticked towards the steps-done counter', async () => {
     const number = await newQuest('Counted steps', 'stepper');

@@ -109,6 +109,39 @@ export class StepRepository {
     return { quest: toQuestWithSteps(questRows, stepRows), completedId: (doneRows[0]?.id as string | undefined) ?? null };
   }
 
+  /**
+   * `/step add` at the end in one round trip, like `completeAtPosition`: locks
+   * the quest row, reads its steps after the lock, then inserts the step at
+   * position n+1 and logs it, only if the quest is not finished and its steps
+   * are already numbered 1..n (the locked path would renumber them first).
+   * `added` is false when nothing was written; the caller decides why from the
+   * quest and steps it read.
+   */
+  async appendAtEnd(userId: string, key: QuestKey, id: string, title: string): Promise<{ quest: QuestWithSteps | null; added: boolean }> {
+    const [target, value] = keyColumn(key);
+    // raw: the insert's position depends on the rows the lock found; writable CTEs in one statement keep
+    // step add at one round trip (5 through a transaction, npm run bench -- quests).
+    const append: Statement = {
+      sql: `with target as (
+          select q.id from quests q where q.user_id = ? and q.${target} = ? and not ${statusIn('q.status', FINISHED_STATUSES)}
+        ), placed as (
+          select target.id as quest_id, count(s.id) + 1 as order_index from target left join quest_steps s on s.quest_id = target.id
+          group by target.id
+          having count(s.id) = coalesce(max(s.order_index), 0) and count(distinct s.order_index) = count(s.id) and coalesce(min(s.order_index), 1) = 1
+        ), added as (
+          insert into quest_steps (id, quest_id, title, order_index) select ?, quest_id, ?, order_index from placed
+          returning id, quest_id, order_index
+        ), logged as (
+          insert into user_behavior_logs (user_id, action_type, action_data)
+          select ?, 'step_added', jsonb_build_object('questId', quest_id, 'stepId', id, 'position', order_index) from added
+        )
+        select id from added`,
+      params: [userId, value, id, title, userId],
+    };
+    const [questRows = [], stepRows = [], addedRows = []] = await sendStatements(this.em, [...this.lockStatements(userId, key), append]);
+    return { quest: toQuestWithSteps(questRows, stepRows), added: addedRows.length === 1 };
+  }
+
   /** Applies a change's writes and its behavior log entry together, in one round trip. */
   async write(writes: StepWrite[], log: BehaviorEntry): Promise<void> {
     await sendStatements(this.em, [...writes.map((w) => this.statement(w)), this.log.appendStatement(log)]);

@@ -42,8 +42,24 @@ export class StepService {
     return { id: quest.id, number: quest.number, title: quest.title, status: quest.status, difficulty: quest.difficulty, steps };
   }
 
-  /** Adds a step at `position` (1..n+1, default last). */
+  /**
+   * Adds a step at `position` (1..n+1, default last). Adding at the end takes
+   * the repository's one-round-trip path; when that adds nothing, the quest
+   * read under the lock says why (not found, finished), and steps that need
+   * renumbering first take the locked path.
+   */
   async addStep(userId: string, questRef: string, title: string, position?: number): Promise<StepChange> {
+    if (position === undefined) {
+      const { key, missing } = await this.quests.questKey(userId, questRef);
+      const id = randomUUID();
+      const { quest, added } = await this.repo.appendAtEnd(userId, key, id, title);
+      const locked = acceptingChanges(quest, missing);
+      if (added) {
+        const { steps, ...rest } = locked;
+        const at = steps.length + 1;
+        return { step: { title, position: at }, quest: { ...rest, steps: [...steps, { id, title, completed: false, orderIndex: at }] } };
+      }
+    }
     return this.change(userId, questRef, async (steps, quest) => {
       const at = position ?? quest.steps.length + 1;
       checkPosition('position', at, quest.steps.length + 1, quest.number);
