@@ -207,12 +207,12 @@ export class QuestRepository {
     return this.em.getDriver().mapResult(row as never, this.em.getMetadata().get(Quest.meta.className)) as unknown as IQuest;
   }
 
-  /** Unfinished blocking prerequisites of a quest: what holds back starting or completing it. */
   /** How many of the quest's steps are not ticked yet. */
   untickedSteps(questId: string): Promise<number> {
     return this.em.count(QuestStep, { quest: questId, completed: false });
   }
 
+  /** Unfinished blocking prerequisites of a quest: what holds back starting or completing it. */
   async blockers(questId: string): Promise<Blocker[]> {
     const dependencies = await this.em.find(
       QuestDependency,
