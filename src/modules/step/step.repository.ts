@@ -28,6 +28,8 @@ export type StepWrite =
   | { kind: 'count'; userId: string; delta: 1 | -1 };
 
 const STEP_ORDER = { orderIndex: 'asc', createdAt: 'asc', id: 'asc' } as const;
+/** The same checklist order in the raw statements (steps aliased `s`). */
+const STEP_ORDER_SQL = 's.order_index asc, s.created_at asc, s.id asc';
 
 /** Steps: the step feature's only access to the database. */
 export class StepRepository {
@@ -65,7 +67,7 @@ export class StepRepository {
       { sql: `select id, number, title, status, difficulty from quests where user_id = ? and ${target} = ? for update`, params: [userId, value] },
       {
         sql: `select s.id, s.title, s.completed, s.order_index from quest_steps s join quests q on q.id = s.quest_id
-          where q.user_id = ? and q.${target} = ? order by s.order_index asc, s.created_at asc, s.id asc`,
+          where q.user_id = ? and q.${target} = ? order by ${STEP_ORDER_SQL}`,
         params: [userId, value],
       },
     ];
@@ -84,14 +86,13 @@ export class StepRepository {
    */
   async completeAtPosition(userId: string, key: QuestKey, position: number, at: Date): Promise<{ quest: QuestWithSteps | null; completedId: string | null }> {
     const [target, value] = keyColumn(key);
-    const lock = this.lockStatements(userId, key);
     // raw: the tick, the counter and the log depend on the row the lock found; writable CTEs in one
     // statement keep step done at one round trip (5 through a transaction, npm run bench -- quests).
     const tick: Statement = {
       sql: `with target as (
           select s.id, s.quest_id from quest_steps s join quests q on q.id = s.quest_id
           where q.user_id = ? and q.${target} = ? and not ${statusIn('q.status', FINISHED_STATUSES)}
-          order by s.order_index asc, s.created_at asc, s.id asc offset ? limit 1
+          order by ${STEP_ORDER_SQL} offset ? limit 1
         ), done as (
           update quest_steps s set completed = true, completed_at = ? from target where s.id = target.id and not s.completed
           returning s.id, s.quest_id
@@ -105,7 +106,7 @@ export class StepRepository {
         select id from done`,
       params: [userId, value, position - 1, at.toISOString(), userId, userId, position],
     };
-    const [questRows = [], stepRows = [], doneRows = []] = await sendStatements(this.em, [...lock, tick]);
+    const [questRows = [], stepRows = [], doneRows = []] = await sendStatements(this.em, [...this.lockStatements(userId, key), tick]);
     return { quest: toQuestWithSteps(questRows, stepRows), completedId: (doneRows[0]?.id as string | undefined) ?? null };
   }
 
@@ -113,7 +114,8 @@ export class StepRepository {
    * `/step add` at the end in one round trip, like `completeAtPosition`: locks
    * the quest row, reads its steps after the lock, then inserts the step at
    * position n+1 and logs it, only if the quest is not finished and its steps
-   * are already numbered 1..n (the locked path would renumber them first).
+   * are already numbered 1..n (`isDense`, said again in SQL because the insert
+   * depends on it; otherwise the locked path renumbers them first).
    * `added` is false when nothing was written; the caller decides why from the
    * quest and steps it read.
    */

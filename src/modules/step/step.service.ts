@@ -5,7 +5,7 @@ import type { Message } from '../../core/messages.js';
 import type { QuestRow, QuestService } from '../quest/quest.service.js';
 import { stepMessages } from './step.messages.js';
 import { StepRepository, type QuestWithSteps, type StepWrite } from './step.repository.js';
-import { checkPosition, isDense, moveInOrder, resolveStep, stepPosition, type StepRow } from './step.rules.js';
+import { checkPosition, isDense, moveInOrder, resolveStep, stepPosition, type PlacedStep, type StepRow } from './step.rules.js';
 
 /** A quest with its ordered checklist: what every step reply shows. */
 export interface StepView extends Pick<QuestRow, 'id' | 'number' | 'title' | 'status' | 'difficulty'> {
@@ -54,19 +54,14 @@ export class StepService {
       const id = randomUUID();
       const { quest, added } = await this.repo.appendAtEnd(userId, key, id, title);
       const locked = acceptingChanges(quest, missing);
-      if (added) {
-        const { steps, ...rest } = locked;
-        const at = steps.length + 1;
-        return { step: { title, position: at }, quest: { ...rest, steps: [...steps, { id, title, completed: false, orderIndex: at }] } };
-      }
+      const at = locked.steps.length + 1;
+      if (added) return asChange(locked, { step: { title, position: at }, steps: withNewStep(locked.steps, at, id, title) });
     }
     return this.change(userId, questRef, async (steps, quest) => {
       const at = position ?? quest.steps.length + 1;
       checkPosition('position', at, quest.steps.length + 1, quest.number);
       const id = randomUUID();
-      const order = [...quest.steps];
-      order.splice(at - 1, 0, { id, title, completed: false, orderIndex: at });
-      const renumbered = renumber(quest.id, order);
+      const renumbered = renumber(quest.id, withNewStep(quest.steps, at, id, title));
       await steps.write([{ kind: 'add', id, questId: quest.id, title, orderIndex: at }, ...renumbered.writes.filter((w) => w.id !== id)], {
         userId,
         actionType: 'step_added',
@@ -80,7 +75,8 @@ export class StepService {
    * Ticks a step off. A step named by its position takes the repository's
    * one-round-trip path; when that ticks nothing, the quest and steps it read
    * under the lock say why, with the same errors as the locked path. A title
-   * fragment (or a state that changed between the two) takes the locked path.
+   * fragment takes the locked path, as would a tick the rows cannot explain
+   * (not expected: the lock holds from the read to the tick).
    */
   async completeStep(userId: string, questRef: string, stepRef: string, now: Date): Promise<StepChange> {
     const position = stepPosition(stepRef);
@@ -89,18 +85,12 @@ export class StepService {
       const { quest, completedId } = await this.repo.completeAtPosition(userId, key, position, now);
       const locked = acceptingChanges(quest, missing);
       const step = resolveStep(locked.steps, stepRef, locked.number);
-      if (completedId === step.id) {
-        const { steps, ...rest } = locked;
-        return {
-          step: { title: step.title, position: step.position },
-          quest: { ...rest, steps: steps.map((s) => (s.id === step.id ? { ...s, completed: true } : s)) },
-        };
-      }
-      if (step.completed) throw new ConflictError(stepMessages.already_done({ position: step.position, number: locked.number, title: step.title }));
+      if (completedId === step.id) return asChange(locked, marked(locked.steps, step, true));
+      refuseIfDone(step, locked.number);
     }
     return this.change(userId, questRef, async (steps, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => !s.completed);
-      if (step.completed) throw new ConflictError(stepMessages.already_done({ position: step.position, number: quest.number, title: step.title }));
+      refuseIfDone(step, quest.number);
       await steps.write(
         [
           { kind: 'complete', id: step.id, at: now },
@@ -108,7 +98,7 @@ export class StepService {
         ],
         { userId, actionType: 'step_completed', actionData: { questId: quest.id, stepId: step.id, position: step.position } },
       );
-      return { step: { title: step.title, position: step.position }, steps: quest.steps.map((s) => (s.id === step.id ? { ...s, completed: true } : s)) };
+      return marked(quest.steps, step, true);
     });
   }
 
@@ -124,7 +114,7 @@ export class StepService {
         ],
         { userId, actionType: 'step_reopened', actionData: { questId: quest.id, stepId: step.id, position: step.position } },
       );
-      return { step: { title: step.title, position: step.position }, steps: quest.steps.map((s) => (s.id === step.id ? { ...s, completed: false } : s)) };
+      return marked(quest.steps, step, false);
     });
   }
 
@@ -167,9 +157,7 @@ export class StepService {
     const { key, missing } = await this.quests.questKey(userId, questRef);
     return this.repo.transactional(async (steps) => {
       const locked = acceptingChanges(await steps.lockWithSteps(userId, key), missing);
-      const { steps: after, ...applied } = await apply(steps, locked);
-      const { steps: _before, ...quest } = locked;
-      return { ...applied, quest: { ...quest, steps: after } };
+      return asChange(locked, await apply(steps, locked));
     });
   }
 }
@@ -180,6 +168,29 @@ function acceptingChanges(locked: QuestWithSteps | null, missing: Message): Ques
   if (locked.status === 'COMPLETED') throw new ConflictError(stepMessages.quest_completed({ number: locked.number }));
   if (locked.status === 'ARCHIVED') throw new ConflictError(stepMessages.quest_archived({ number: locked.number }));
   return locked;
+}
+
+/** The reply of a change: the quest as locked, with the checklist the change left. */
+function asChange(locked: QuestWithSteps, { steps, ...applied }: Applied): StepChange {
+  const { steps: _before, ...quest } = locked;
+  return { ...applied, quest: { ...quest, steps } };
+}
+
+/** `step done` refuses a step that is already ticked off. */
+function refuseIfDone(step: PlacedStep, questNumber: number): void {
+  if (step.completed) throw new ConflictError(stepMessages.already_done({ position: step.position, number: questNumber, title: step.title }));
+}
+
+/** What ticking `step` off (or reopening it) does to the checklist. */
+function marked(steps: StepRow[], step: PlacedStep, completed: boolean): Applied {
+  return { step: { title: step.title, position: step.position }, steps: steps.map((s) => (s.id === step.id ? { ...s, completed } : s)) };
+}
+
+/** The checklist with a new, unticked step at position `at` (the others not yet renumbered). */
+function withNewStep(steps: StepRow[], at: number, id: string, title: string): StepRow[] {
+  const order = [...steps];
+  order.splice(at - 1, 0, { id, title, completed: false, orderIndex: at });
+  return order;
 }
 
 /**
