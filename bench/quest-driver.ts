@@ -23,8 +23,10 @@ export type DriverRequest =
   | { type: 'start'; databaseUrl: string; replayUrl: string; seed: number }
   | { type: 'closed'; concurrency: number; total: number }
   | { type: 'open'; rate: number; seconds: number }
-  | { type: 'capture'; perOp: number }
+  | { type: 'capture'; perOp: number; warmPerOp: number }
   | { type: 'stop' };
+
+export type CaptureRows = Array<{ op: Op; statements: number; dispatchP50: number; replayP50: number }>;
 
 export type LatencyRows = Array<{ label: string; count: number; p50: number; p99: number }>;
 
@@ -33,7 +35,7 @@ export type DriverResponse =
   | { type: 'started' }
   | { type: 'closed'; ms: number; rows: LatencyRows }
   | { type: 'open'; rows: LatencyRows; sent: number; lateStarts: number }
-  | { type: 'capture'; rows: Array<{ op: Op; statements: number; dispatchP50: number; replayP50: number }> }
+  | { type: 'capture'; cold: CaptureRows; warm: CaptureRows }
   | { type: 'error'; message: string };
 
 interface Captured {
@@ -132,13 +134,16 @@ async function open(rate: number, seconds: number): Promise<DriverResponse> {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /**
- * Runs `perOp` of each command one at a time, recording the statements each
- * sends, and replays each command's statements at once over one plain pg
- * connection on a copy of the database taken before the run (so it sees the
- * same rows). Ids the database generated in the run are mapped to the ones it
- * generates in the replay, so later statements that reference them find their rows.
+ * Runs `warmPerOp + perOp` of each command one at a time, recording the
+ * statements each sends, and replays each command's statements at once over
+ * one plain pg connection on a copy of the database taken before the run (so it
+ * sees the same rows). Ids the database generated in the run are mapped to the
+ * ones it generates in the replay, so later statements that reference them find
+ * their rows. Every command is replayed, so both databases move in lockstep;
+ * `cold` is the first `perOp` of each (JIT still warming, as after a short
+ * warm-up), `warm` the last `perOp` of each (steady state).
  */
-async function capture(perOp: number): Promise<DriverResponse> {
+async function capture(perOp: number, warmPerOp: number): Promise<DriverResponse> {
   const client = new pg.Client({ connectionString: replayUrl });
   await client.connect();
   const ids = new Map<string, string>();
@@ -149,7 +154,7 @@ async function capture(perOp: number): Promise<DriverResponse> {
   };
   const runs: Array<{ op: Op; statements: number; dispatchMs: number; replayMs: number }> = [];
   try {
-    for (let i = 0; i < perOp * OPS.length; i++) {
+    for (let i = 0; i < (warmPerOp + perOp) * OPS.length; i++) {
       const { op, user, quest } = plan.pick(i);
       const statements: Captured[] = [];
       capturing = statements;
@@ -173,18 +178,17 @@ async function capture(perOp: number): Promise<DriverResponse> {
     await client.end();
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-  return {
-    type: 'capture',
-    rows: OPS.map((op) => {
-      const mine = runs.filter((r) => r.op === op);
+  const summarize = (slice: typeof runs): CaptureRows =>
+    OPS.map((op) => {
+      const mine = slice.filter((r) => r.op === op);
       return {
         op,
         statements: median(mine.map((r) => r.statements)),
         dispatchP50: median(mine.map((r) => r.dispatchMs)),
         replayP50: median(mine.map((r) => r.replayMs)),
       };
-    }),
-  };
+    });
+  return { type: 'capture', cold: summarize(runs.slice(0, perOp * OPS.length)), warm: summarize(runs.slice(-perOp * OPS.length)) };
 }
 
 /** Pairs the ids in the original rows with those at the same place in the replayed rows. */
@@ -217,7 +221,7 @@ async function handle(request: DriverRequest): Promise<DriverResponse> {
     case 'open':
       return open(request.rate, request.seconds);
     case 'capture':
-      return capture(request.perOp);
+      return capture(request.perOp, request.warmPerOp);
     case 'stop':
       await app?.close();
       process.exit(0);

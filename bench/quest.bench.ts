@@ -11,6 +11,9 @@ import { OPS, Planner, seedQuests, USERS, QUESTS_PER_USER, viaSql } from './ques
 /** The main the persistence rewrite started from: "before" in the side-by-side run. */
 const DEFAULT_BASELINE = 'd17a19d';
 const SEED = 20261202;
+/** Commands of each kind timed per capture phase, and how many of each run (and are replayed) between the phases. */
+const CAPTURE_PER_OP = 30;
+const CAPTURE_WARM_PER_OP = Number(process.env.BENCH_CAPTURE_WARM ?? 100);
 const repoRoot = resolve(import.meta.dirname, '..');
 
 interface Side {
@@ -27,7 +30,8 @@ interface Side {
  * the main before the persistence rewrite), each in its own process and
  * database, side by side in one run, against the same commands as hand-written
  * SQL (the floor). Prints per command: statements sent and the framework's
- * overhead over the same statements replayed on plain `pg`; p50/p99 at
+ * overhead over the same statements replayed on plain `pg` (cold, right after
+ * a short warm-up, and warm, after BENCH_CAPTURE_WARM more of each, default 100); p50/p99 at
  * concurrency 1 and 32 and throughput (medians over BENCH_ROUNDS rounds,
  * interleaved so drift hits every side alike); and an open-loop run at a fixed
  * rate (BENCH_RATE, default 200 commands/s, for BENCH_OPEN_SECONDS, default 30).
@@ -69,23 +73,35 @@ export async function benchQuests(baseUrl: string): Promise<void> {
     for (const side of sides) await ask(side, { type: 'closed', concurrency: 1, total: 300 });
     await floor(1, 300);
 
-    // Statements per command and the framework's overhead over replaying them.
-    const captured = new Map<string, Extract<DriverResponse, { type: 'capture' }>['rows']>();
-    for (const side of sides) captured.set(side.name, ((await ask(side, { type: 'capture', perOp: 30 })) as Extract<DriverResponse, { type: 'capture' }>).rows);
-    console.log('\nper command, one at a time (medians of 30): statements sent, time through dispatch, the same statements replayed over pg');
-    table(
-      OPS.map((op) => {
-        const row: Record<string, string | number> = { command: op };
-        for (const side of sides) {
-          const c = captured.get(side.name)!.find((r) => r.op === op)!;
-          row[`${side.name} stmts`] = c.statements;
-          row[`${side.name} dispatch`] = fmt(c.dispatchP50);
-          row[`${side.name} replay`] = fmt(c.replayP50);
-          row[`${side.name} overhead`] = `${(c.dispatchP50 / c.replayP50).toFixed(2)}x`;
-        }
-        return row;
-      }),
-    );
+    // Statements per command and the framework's overhead over replaying them: the first
+    // CAPTURE_PER_OP of each command right after the short warm-up (cold), and the last
+    // CAPTURE_PER_OP after CAPTURE_WARM_PER_OP more of each, all replayed (warm: steady state).
+    const captured = new Map<string, Extract<DriverResponse, { type: 'capture' }>>();
+    for (const side of sides)
+      captured.set(
+        side.name,
+        (await ask(side, { type: 'capture', perOp: CAPTURE_PER_OP, warmPerOp: CAPTURE_WARM_PER_OP })) as Extract<DriverResponse, { type: 'capture' }>,
+      );
+    for (const phase of ['cold', 'warm'] as const) {
+      console.log(
+        phase === 'cold'
+          ? `\nper command, one at a time, cold (the first ${CAPTURE_PER_OP} of each, JIT still warming; medians): statements sent, time through dispatch, the same statements replayed over pg`
+          : `\nper command, one at a time, warm (the last ${CAPTURE_PER_OP} of each, after ${CAPTURE_WARM_PER_OP} more of each; medians): the same columns`,
+      );
+      table(
+        OPS.map((op) => {
+          const row: Record<string, string | number> = { command: op };
+          for (const side of sides) {
+            const c = captured.get(side.name)![phase].find((r) => r.op === op)!;
+            row[`${side.name} stmts`] = c.statements;
+            row[`${side.name} dispatch`] = fmt(c.dispatchP50);
+            row[`${side.name} replay`] = fmt(c.replayP50);
+            row[`${side.name} overhead`] = `${(c.dispatchP50 / c.replayP50).toFixed(2)}x`;
+          }
+          return row;
+        }),
+      );
+    }
 
     // Closed loop, interleaved rounds.
     const closed = new Map<string, Array<{ ms: number; rows: LatencyRows }>>();
