@@ -33,7 +33,7 @@ export type LatencyRows = Array<{ label: string; count: number; p50: number; p99
 export type DriverResponse =
   | { type: 'migrated' }
   | { type: 'started' }
-  | { type: 'closed'; ms: number; rows: LatencyRows }
+  | { type: 'closed'; ms: number; rows: LatencyRows; cpuMs: number }
   | { type: 'open'; rows: LatencyRows; sent: number; lateStarts: number }
   | { type: 'capture'; cold: CaptureRows; warm: CaptureRows }
   | { type: 'error'; message: string };
@@ -95,6 +95,7 @@ async function closed(concurrency: number, total: number): Promise<DriverRespons
   const samples = new Samples();
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: Math.min(concurrency, total) }, async () => {
       while (next < total) {
@@ -105,7 +106,8 @@ async function closed(concurrency: number, total: number): Promise<DriverRespons
       }
     }),
   );
-  return { type: 'closed', ms: performance.now() - started, rows: samples.rows() };
+  const used = process.cpuUsage(cpu);
+  return { type: 'closed', ms: performance.now() - started, rows: samples.rows(), cpuMs: (used.user + used.system) / 1000 };
 }
 
 /**

@@ -104,8 +104,8 @@ export async function benchQuests(baseUrl: string): Promise<void> {
     }
 
     // Closed loop, interleaved rounds.
-    const closed = new Map<string, Array<{ ms: number; rows: LatencyRows }>>();
-    const keep = (key: string, result: { ms: number; rows: LatencyRows }) => {
+    const closed = new Map<string, Array<{ ms: number; rows: LatencyRows; cpuMs?: number }>>();
+    const keep = (key: string, result: { ms: number; rows: LatencyRows; cpuMs?: number }) => {
       let list = closed.get(key);
       if (!list) closed.set(key, (list = []));
       list.push(result);
@@ -117,7 +117,7 @@ export async function benchQuests(baseUrl: string): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const [concurrency, total] of levels) {
         for (const side of sides)
-          keep(`${side.name}@${concurrency}`, (await ask(side, { type: 'closed', concurrency, total })) as { ms: number; rows: LatencyRows });
+          keep(`${side.name}@${concurrency}`, (await ask(side, { type: 'closed', concurrency, total })) as { ms: number; rows: LatencyRows; cpuMs: number });
         keep(`floor@${concurrency}`, await floor(concurrency, total));
       }
     }
@@ -142,6 +142,8 @@ export async function benchQuests(baseUrl: string): Promise<void> {
       levels.map(([concurrency, total]) => {
         const rateOf = (name: string) => median(closed.get(`${name}@${concurrency}`)!.map((r) => (total / r.ms) * 1000));
         const [b, a, f] = [rateOf('before'), rateOf('after'), rateOf('floor')];
+        // The app process's own CPU (user + system) per command: what the framework costs apart from the database.
+        const cpuOf = (name: string) => median(closed.get(`${name}@${concurrency}`)!.map((r) => (r.cpuMs ?? NaN) / total));
         return {
           concurrency,
           before: b.toFixed(0),
@@ -150,6 +152,8 @@ export async function benchQuests(baseUrl: string): Promise<void> {
           'after/before': `${(a / b).toFixed(2)}x`,
           'before/floor': `${((b / f) * 100).toFixed(0)}%`,
           'after/floor': `${((a / f) * 100).toFixed(0)}%`,
+          'app CPU/command before': fmt(cpuOf('before')),
+          'app CPU/command after': fmt(cpuOf('after')),
         };
       }),
     );
