@@ -312,6 +312,19 @@ describe('/step add at the end (one round trip) agrees with the locked path', ()
     expect(await titles(q, 'appender')).toEqual(['A', 'B', 'C']);
     await expectDense(q, 'appender');
   });
+
+  it('renumbers first for a quest named by its title too (the one-trip miss hands its resolved quest to the locked path)', async () => {
+    const q = await newQuest('Spaced out', 'appender');
+    for (const step of ['A', 'B']) await app.run(`/step add ${q} ${step}`, 'appender');
+    await app.sql(
+      `update quest_steps set order_index = order_index * 10 where quest_id = (select q.id from quests q join user_identities i on i.user_id = q.user_id
+       where i.platform_user_id = 'appender' and q.number = ?)`,
+      [q],
+    );
+    expect((await app.run('/step add "spaced out" C', 'appender')).text).toContain('Added step 3: **C**');
+    expect(await titles(q, 'appender')).toEqual(['A', 'B', 'C']);
+    await expectDense(q, 'appender');
+  });
 });
 
 describe('steps and achievements', () => {

@@ -49,15 +49,16 @@ export class StepService {
    * renumbering first take the locked path.
    */
   async addStep(userId: string, questRef: string, title: string, position?: number): Promise<StepChange> {
+    let target: QuestTarget | undefined;
     if (position === undefined) {
-      const { key, missing } = await this.quests.questKey(userId, questRef);
+      target = await this.quests.questKey(userId, questRef);
       const id = randomUUID();
-      const { quest, added } = await this.repo.appendAtEnd(userId, key, id, title);
-      const locked = acceptingChanges(quest, missing);
+      const { quest, added } = await this.repo.appendAtEnd(userId, target.key, id, title);
+      const locked = acceptingChanges(quest, target.missing);
       const at = locked.steps.length + 1;
       if (added) return asChange(locked, { step: { title, position: at }, steps: withNewStep(locked.steps, at, id, title) });
     }
-    return this.change(userId, questRef, async (steps, quest) => {
+    return this.change(userId, target ?? questRef, async (steps, quest) => {
       const at = position ?? quest.steps.length + 1;
       checkPosition('position', at, quest.steps.length + 1, quest.number);
       const id = randomUUID();
@@ -80,15 +81,16 @@ export class StepService {
    */
   async completeStep(userId: string, questRef: string, stepRef: string, now: Date): Promise<StepChange> {
     const position = stepPosition(stepRef);
+    let target: QuestTarget | undefined;
     if (position !== null && position >= 1) {
-      const { key, missing } = await this.quests.questKey(userId, questRef);
-      const { quest, completedId } = await this.repo.completeAtPosition(userId, key, position, now);
-      const locked = acceptingChanges(quest, missing);
+      target = await this.quests.questKey(userId, questRef);
+      const { quest, completedId } = await this.repo.completeAtPosition(userId, target.key, position, now);
+      const locked = acceptingChanges(quest, target.missing);
       const step = resolveStep(locked.steps, stepRef, locked.number);
       if (completedId === step.id) return asChange(locked, marked(locked.steps, step, true));
       refuseIfDone(step, locked.number);
     }
-    return this.change(userId, questRef, async (steps, quest) => {
+    return this.change(userId, target ?? questRef, async (steps, quest) => {
       const step = resolveStep(quest.steps, stepRef, quest.number, (s) => !s.completed);
       refuseIfDone(step, quest.number);
       await steps.write(
@@ -151,16 +153,24 @@ export class StepService {
   /**
    * Runs one step change in a transaction holding the quest's row lock, against
    * the steps as they stand under that lock; finished quests refuse changes.
-   * The reply shows what the transaction wrote, so nothing is read back.
+   * The reply shows what the transaction wrote, so nothing is read back. A
+   * quest a one-trip path already resolved is not looked up again.
    */
-  private async change(userId: string, questRef: string, apply: (steps: StepRepository, quest: QuestWithSteps) => Promise<Applied>): Promise<StepChange> {
-    const { key, missing } = await this.quests.questKey(userId, questRef);
+  private async change(
+    userId: string,
+    quest: string | QuestTarget,
+    apply: (steps: StepRepository, quest: QuestWithSteps) => Promise<Applied>,
+  ): Promise<StepChange> {
+    const { key, missing } = typeof quest === 'string' ? await this.quests.questKey(userId, quest) : quest;
     return this.repo.transactional(async (steps) => {
       const locked = acceptingChanges(await steps.lockWithSteps(userId, key), missing);
       return asChange(locked, await apply(steps, locked));
     });
   }
 }
+
+/** A quest reference resolved to its key, with the not-found message that names it. */
+type QuestTarget = Awaited<ReturnType<QuestService['questKey']>>;
 
 /** The quest read under its lock, if it exists and accepts step changes; otherwise the error that says why not. */
 function acceptingChanges(locked: QuestWithSteps | null, missing: Message): QuestWithSteps {
