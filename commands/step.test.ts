@@ -283,6 +283,18 @@ describe('/step done by position (one round trip) agrees with the locked path', 
 });
 
 describe('/step add at the end (one round trip) agrees with the locked path', () => {
+  /** A quest with steps A and B at positions 10 and 20 (not numbered 1..n). */
+  const gappedQuest = async (title: string) => {
+    const q = await newQuest(title, 'appender');
+    for (const step of ['A', 'B']) await app.run(`/step add ${q} ${step}`, 'appender');
+    await app.sql(
+      `update quest_steps set order_index = order_index * 10 where quest_id = (select q.id from quests q join user_identities i on i.user_id = q.user_id
+       where i.platform_user_id = 'appender' and q.number = ?)`,
+      [q],
+    );
+    return q;
+  };
+
   it('appends racing adds at 1..n and logs each at its position', async () => {
     const q = await newQuest('Many hands', 'appender');
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => app.run(`/step add ${q} "Part ${i}"`, 'appender')));
@@ -300,13 +312,7 @@ describe('/step add at the end (one round trip) agrees with the locked path', ()
   });
 
   it('renumbers steps with gaps first, as the locked path does', async () => {
-    const q = await newQuest('Gappy', 'appender');
-    for (const step of ['A', 'B']) await app.run(`/step add ${q} ${step}`, 'appender');
-    await app.sql(
-      `update quest_steps set order_index = order_index * 10 where quest_id = (select q.id from quests q join user_identities i on i.user_id = q.user_id
-       where i.platform_user_id = 'appender' and q.number = ?)`,
-      [q],
-    );
+    const q = await gappedQuest('Gappy');
     const reply = await app.run(`/step add ${q} C`, 'appender');
     expect(reply.text).toContain('Added step 3: **C**');
     expect(await titles(q, 'appender')).toEqual(['A', 'B', 'C']);
@@ -314,13 +320,7 @@ describe('/step add at the end (one round trip) agrees with the locked path', ()
   });
 
   it('renumbers first for a quest named by its title too (the one-trip miss hands its resolved quest to the locked path)', async () => {
-    const q = await newQuest('Spaced out', 'appender');
-    for (const step of ['A', 'B']) await app.run(`/step add ${q} ${step}`, 'appender');
-    await app.sql(
-      `update quest_steps set order_index = order_index * 10 where quest_id = (select q.id from quests q join user_identities i on i.user_id = q.user_id
-       where i.platform_user_id = 'appender' and q.number = ?)`,
-      [q],
-    );
+    const q = await gappedQuest('Spaced out');
     expect((await app.run('/step add "spaced out" C', 'appender')).text).toContain('Added step 3: **C**');
     expect(await titles(q, 'appender')).toEqual(['A', 'B', 'C']);
     await expectDense(q, 'appender');
